@@ -1,0 +1,81 @@
+# The native build: mc_core (static library), ctest tests, libFuzzer targets, programs.
+option(MC_SANITIZE "mediacore: build everything with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+option(MC_BUILD_TESTS "mediacore: build the native tests (ctest)" ON)
+option(MC_FUZZ "mediacore: build libFuzzer targets and run each under ctest (needs clang)" ${MC_SANITIZE})
+set(MC_FUZZ_SECONDS 30 CACHE STRING "mediacore: seconds each fuzzer runs under ctest")
+
+if(MC_SANITIZE)
+  set(MC_SAN_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_compile_options(${MC_SAN_FLAGS})
+  add_link_options(${MC_SAN_FLAGS})
+endif()
+if(MC_FUZZ AND NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
+  message(FATAL_ERROR "MC_FUZZ needs clang (libFuzzer); configure with CMAKE_C_COMPILER=clang")
+endif()
+
+find_package(PkgConfig REQUIRED)
+
+# The core library. Sources are added by the feature files.
+add_library(mc_core STATIC)
+target_include_directories(mc_core PUBLIC src/core)
+target_compile_options(mc_core PRIVATE ${MC_WARNINGS})
+target_link_libraries(mc_core PUBLIC m)
+
+if(MC_BUILD_TESTS)
+  enable_testing()
+endif()
+
+function(mc_core_sources)
+  target_sources(mc_core PRIVATE ${ARGN})
+endfunction()
+
+# Natively the SIMD kernels are compiled through src/core/simd128.h's portable vector
+# extensions, so tests and fuzzers exercise the same kernel code the module runs.
+function(mc_core_kernels simd plain)
+  target_sources(mc_core PRIVATE ${simd})
+endfunction()
+
+function(mc_wasm_sources)
+endfunction()
+
+function(mc_wasm_libraries)
+endfunction()
+
+function(mc_native_libraries)
+  target_link_libraries(mc_core PUBLIC ${ARGN})
+endfunction()
+
+function(mc_native_test name)
+  if(NOT MC_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${ARGN})
+  target_link_libraries(${name} PRIVATE mc_core)
+  target_include_directories(${name} PRIVATE tests/native)
+  target_compile_options(${name} PRIVATE ${MC_WARNINGS})
+  add_test(NAME ${name} COMMAND ${name})
+endfunction()
+
+# mc_fuzzer(<name> <sources>... [SEEDS <dir>]): a libFuzzer target that ctest runs for
+# MC_FUZZ_SECONDS from the seed corpus (copied to a scratch corpus so runs don't grow the
+# checked-in one).
+function(mc_fuzzer name)
+  cmake_parse_arguments(F "" "SEEDS" "" ${ARGN})
+  if(NOT MC_FUZZ OR NOT MC_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${F_UNPARSED_ARGUMENTS})
+  target_link_libraries(${name} PRIVATE mc_core)
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  set(corpus "${CMAKE_BINARY_DIR}/fuzz-corpus/${name}")
+  file(MAKE_DIRECTORY "${corpus}")
+  set(seeds "")
+  if(F_SEEDS)
+    set(seeds "${CMAKE_SOURCE_DIR}/${F_SEEDS}")
+  endif()
+  add_test(NAME ${name}
+    COMMAND ${name} -max_total_time=${MC_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048
+            -print_final_stats=1 "${corpus}" ${seeds})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 600 LABELS fuzz)
+endfunction()

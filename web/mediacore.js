@@ -1,0 +1,71 @@
+// mediacore.js: the JavaScript face of the mediacore WebAssembly module.
+//
+//   import { createMediaCore } from './mediacore.js';
+//   const core = await createMediaCore();
+//   core.filter(imageData, 'sepia');
+//
+// Works in a page, a module Worker and Node 20. The .wasm files sit beside this file and
+// are found relative to it (import.meta.url), so the web/ directory can be served as is.
+import { loadRuntime, MediaCoreError, hasWasmSimd } from './lib/runtime.js';
+import { FrameFilter, FilterPath } from './lib/filter.js';
+
+export { MediaCoreError, hasWasmSimd, FilterPath };
+
+/** The filters core.filter() accepts, in the photobooth's cycling order. */
+export const FILTERS = Object.freeze(['none', 'grayscale', 'sepia', 'invert']);
+
+export class MediaCore {
+  #rt;
+  #filter;
+
+  /** Use createMediaCore(); the constructor takes a loaded runtime. */
+  constructor(runtime) {
+    this.#rt = runtime;
+    this.#filter = new FrameFilter(runtime);
+    /** What this module can do. */
+    this.features = Object.freeze({
+      simd: runtime.simd,
+    });
+  }
+
+  /**
+   * Apply a filter to an RGBA frame in place and return it.
+   * @param frame ImageData or {data: Uint8ClampedArray|Uint8Array, width, height, stride?}
+   * @param name 'none' | 'grayscale' | 'sepia' | 'invert'
+   * @param path FilterPath.auto (default), .scalar or .simd (for tests and benchmarks)
+   */
+  filter(frame, name, path = FilterPath.auto) {
+    this.#live();
+    return this.#filter.apply(frame, name, path);
+  }
+
+  /**
+   * Low-level access for benchmarks and tests: the module's exports and a view of its
+   * memory. Not a stable API.
+   */
+  get wasm() {
+    this.#live();
+    return { exports: this.#rt.exports, memory: this.#rt.memory, runtime: this.#rt };
+  }
+
+  /** Free everything this core holds in module memory. Safe to call twice. */
+  close() {
+    if (this.#rt.closed) return;
+    this.#filter.close();
+    this.#rt.close();
+  }
+
+  #live() {
+    if (this.#rt.closed) throw new MediaCoreError('MC_ESTATE', 'this MediaCore has been closed', -9);
+  }
+}
+
+/**
+ * Load the module and return a MediaCore.
+ * @param options.simd 'auto' (default) | true | false: which module to load
+ * @param options.wasmUrl URL of the .wasm to load instead (resolved against this file)
+ * @param options.wasmBinary the module's bytes or a compiled WebAssembly.Module
+ */
+export async function createMediaCore(options = {}) {
+  return new MediaCore(await loadRuntime(options));
+}
