@@ -7,8 +7,9 @@
 #
 # Output layout (nothing of it is in git):
 #   $MEDIACORE_CACHE/deps/<key>/<flavor>/{include,lib}     flavor: simd (-msimd128) or base
-# where <key> hashes deps.lock, this script and the emcc version, so a change to any of
-# them builds a fresh tree and an unchanged one is reused as it is.
+# where <key> hashes deps.lock, the build recipe (deps-build.sh) and the emcc version, so a
+# change to any of them builds a fresh tree and an unchanged one is reused as it is.
+# Concurrent runs wait for each other (flock) instead of building twice.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,11 +21,14 @@ export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"   # emscripten's JS optimizer
 die() { echo "deps.sh: $*" >&2; exit 1; }
 
 command -v emcc >/dev/null || die "emcc not found: run tools/setup.sh (installs Debian's emscripten)"
-emver=$(emcc --version | head -n 1)
-key=$( { cat "$lock" "$0"; echo "$emver"; } | sha256sum | cut -c1-16)
+emver=$(emcc --version 2>/dev/null | sed -n 1p)
+key=$( { cat "$lock" "$here/deps-build.sh"; echo "$emver"; } | sha256sum | cut -c1-16)
 prefix="$cache/deps/$key"
 
 if [ "${1:-}" = "--prefix" ]; then echo "$prefix"; exit 0; fi
+mkdir -p "$cache"
+exec 9>"$cache/deps.lock"
+flock 9
 if [ -f "$prefix/.complete" ]; then
     echo "deps.sh: reusing $prefix" >&2
     echo "$prefix"; exit 0
@@ -69,50 +73,9 @@ unpack() { # package -> directory name
 }
 for p in $(echo "$pkgs" | cut -d= -f1); do unpack "$p"; done
 
-# --- cross-build, once per flavor ----------------------------------------------------
-build_flavor() { # flavor cflags
-    local flavor=$1 cf=$2 out="$work/out/$1" b
-    mkdir -p "$out/lib" "$out/include/cjson"
-    echo "deps.sh: building $flavor ($cf)" >&2
-
-    # cJSON: one file.
-    b="$work/b-$flavor/cjson"; mkdir -p "$b"
-    emcc $cf -c "$work/cjson/cJSON.c" -o "$b/cJSON.o"
-    emar rcs "$out/lib/libcjson.a" "$b/cJSON.o"
-    cp "$work/cjson/cJSON.h" "$out/include/cjson/"
-
-    # libyuv: its CMake project, static library target only.
-    b="$work/b-$flavor/libyuv"
-    emcmake cmake -S "$work/libyuv" -B "$b" -DCMAKE_BUILD_TYPE=Release \
-        -DCMAKE_C_FLAGS="$cf" -DCMAKE_CXX_FLAGS="$cf" -DCMAKE_DISABLE_FIND_PACKAGE_JPEG=ON >/dev/null
-    cmake --build "$b" --target yuv -j "$jobs" >/dev/null
-    cp "$b/libyuv.a" "$out/lib/"
-    cp -r "$work/libyuv/include/." "$out/include/"
-
-    # opus: autotools (the tarball's CMake files are incomplete).
-    b="$work/b-$flavor/opus"; mkdir -p "$b"
-    (cd "$b" && emconfigure "$work/opus/configure" --host=i686-pc-linux-gnu \
-        --disable-asm --disable-rtcd --disable-intrinsics --disable-extra-programs --disable-doc \
-        --enable-static --disable-shared --prefix="$out" CFLAGS="$cf" >/dev/null &&
-        emmake make -j "$jobs" >/dev/null && emmake make install >/dev/null)
-
-    # libvpx: the portable C target; no threads in the module.
-    b="$work/b-$flavor/libvpx"; mkdir -p "$b"
-    (cd "$b" && emconfigure "$work/libvpx/configure" --target=generic-gnu \
-        --disable-examples --disable-tools --disable-docs --disable-unit-tests \
-        --disable-multithread --disable-runtime-cpu-detect --enable-vp8 --enable-vp9 \
-        --enable-static --disable-shared --prefix="$out" --extra-cflags="$cf" >/dev/null &&
-        emmake make -j "$jobs" >/dev/null && emmake make install STRIP=true >/dev/null)
-
-    # libsodium: SHA-256 for file integrity. Its tarball ships configure.ac only.
-    b="$work/b-$flavor/libsodium"; mkdir -p "$b"
-    [ -x "$work/libsodium/configure" ] || (cd "$work/libsodium" && autoreconf -fi >/dev/null 2>&1)
-    (cd "$b" && emconfigure "$work/libsodium/configure" --host=wasm32-unknown-emscripten \
-        --disable-shared --enable-static --disable-ssp --disable-asm --disable-pie --without-pthreads \
-        --prefix="$out" CFLAGS="$cf" >/dev/null &&
-        emmake make -j "$jobs" >/dev/null && emmake make install >/dev/null)
-}
-
+# --- cross-build, once per flavor (the recipe lives in deps-build.sh) -----------------
+# shellcheck source=tools/deps-build.sh
+. "$here/deps-build.sh"
 build_flavor simd "-O3 -msimd128"
 build_flavor base "-O3"
 
