@@ -44,6 +44,8 @@ export interface MediaCoreOptions {
 export interface MediaCoreFeatures {
   /** The loaded module uses WebAssembly SIMD128. */
   readonly simd: boolean;
+  /** base64Encode / base64Decode are available. */
+  readonly base64: boolean;
 }
 
 export class MediaCore {
@@ -54,11 +56,44 @@ export class MediaCore {
    * MC_EBUFSIZE, MC_ENAME, MC_EINVAL, MC_ESTATE (after close()).
    */
   filter<F extends Frame>(frame: F, name: FilterName, path?: 0 | 1 | 2): F;
+  /**
+   * Base64-encode bytes (RFC 4648). Throws MediaCoreError MC_EINVAL for a non-BufferSource.
+   */
+  base64Encode(bytes: BufferSource, options?: Base64EncodeOptions): string;
+  /**
+   * Decode Base64. Strict by default; throws MediaCoreError MC_EFORMAT (with `offset`, the
+   * index of the first bad character, or the length when the input ends mid-group),
+   * MC_EINVAL for a non-string, MC_EBUFSIZE when `into` is too small.
+   */
+  base64Decode(text: string, options?: Base64DecodeOptions): Uint8Array;
   /** Low-level access for tests and benchmarks; not a stable API. */
   readonly wasm: { exports: WebAssembly.Exports; memory: WebAssembly.Memory; runtime: unknown };
   /** Free the module memory this core holds. Safe to call more than once. */
   close(): void;
 }
+
+export interface Base64EncodeOptions {
+  /** 'base64' (default): + and /; 'base64url': - and _. */
+  alphabet?: 'base64' | 'base64url';
+  /** Leave out the '=' padding (default false). */
+  omitPadding?: boolean;
+}
+
+export interface Base64DecodeOptions {
+  alphabet?: 'base64' | 'base64url';
+  /**
+   * false (default): strict RFC 4648 (alphabet only, padding required, zero pad bits).
+   * true: like atob(): ASCII whitespace ignored, padding optional, pad bits ignored.
+   */
+  forgiving?: boolean;
+  /** Strict mode only: false accepts input without '=' padding. Default true. */
+  requirePadding?: boolean;
+  /** Decode into this array and return the written part of it. */
+  into?: Uint8Array;
+}
+
+/** MC_BASE64_* flag bits (src/core/base64.h); `scalar` forces the scalar path in tests. */
+export const Base64Flags: Readonly<{ url: 1; noPad: 2; forgiving: 4; scalar: 8 }>;
 
 /** Load the module (SIMD or baseline, by feature detection) and return a MediaCore. */
 export function createMediaCore(options?: MediaCoreOptions): Promise<MediaCore>;

@@ -8,8 +8,10 @@
 // are found relative to it (import.meta.url), so the web/ directory can be served as is.
 import { loadRuntime, MediaCoreError, hasWasmSimd } from './lib/runtime.js';
 import { FrameFilter, FilterPath } from './lib/filter.js';
+import { Base64Codec, Base64Flags } from './lib/base64.js';
 
 export { MediaCoreError, hasWasmSimd, FilterPath };
+export { Base64Flags };
 
 /** The filters core.filter() accepts, in the photobooth's cycling order. */
 export const FILTERS = Object.freeze(['none', 'grayscale', 'sepia', 'invert']);
@@ -17,6 +19,7 @@ export const FILTERS = Object.freeze(['none', 'grayscale', 'sepia', 'invert']);
 export class MediaCore {
   #rt;
   #filter;
+  #base64 = null;
 
   /** Use createMediaCore(); the constructor takes a loaded runtime. */
   constructor(runtime) {
@@ -25,6 +28,7 @@ export class MediaCore {
     /** What this module can do. */
     this.features = Object.freeze({
       simd: runtime.simd,
+      base64: typeof runtime.exports.mc_wasm_base64_encode === 'function',
     });
   }
 
@@ -40,6 +44,32 @@ export class MediaCore {
   }
 
   /**
+   * Base64-encode bytes (RFC 4648). options: { alphabet: 'base64' | 'base64url',
+   * omitPadding: false }. See web/lib/base64.js.
+   */
+  base64Encode(bytes, options) {
+    return this.#codec().encode(bytes, options);
+  }
+
+  /**
+   * Decode Base64 to a new Uint8Array. Strict unless options.forgiving (then like atob);
+   * options: { alphabet, forgiving, requirePadding, into }. Throws MediaCoreError
+   * MC_EFORMAT with .offset on invalid input.
+   */
+  base64Decode(text, options) {
+    return this.#codec().decode(text, options);
+  }
+
+  #codec() {
+    this.#live();
+    if (this.#base64 === null) {
+      if (!this.features.base64) throw new MediaCoreError('MC_EUNSUPPORTED', 'this module has no Base64', -11);
+      this.#base64 = new Base64Codec(this.#rt);
+    }
+    return this.#base64;
+  }
+
+  /**
    * Low-level access for benchmarks and tests: the module's exports and a view of its
    * memory. Not a stable API.
    */
@@ -52,6 +82,7 @@ export class MediaCore {
   close() {
     if (this.#rt.closed) return;
     this.#filter.close();
+    this.#base64?.close();
     this.#rt.close();
   }
 

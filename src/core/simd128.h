@@ -37,6 +37,19 @@ typedef v128_t mc_v128;
 #define mc_u16x8_narrow_i32x4(a, b)     wasm_u16x8_narrow_i32x4((a), (b))
 #define mc_u8x16_narrow_i16x8(a, b)     wasm_u8x16_narrow_i16x8((a), (b))
 #define mc_i16x8_make(a, b, c, d, e, f, g, h) wasm_i16x8_make(a, b, c, d, e, f, g, h)
+/* Used by the Base64 kernels (base64_simd.c). */
+#define mc_i8x16_splat(x)               wasm_i8x16_splat(x)
+#define mc_i16x8_splat(x)               wasm_i16x8_splat(x)
+#define mc_i8x16_add(a, b)              wasm_i8x16_add((a), (b))
+#define mc_i8x16_eq(a, b)               wasm_i8x16_eq((a), (b))
+#define mc_u8x16_lt(a, b)               wasm_u8x16_lt((a), (b))
+#define mc_u8x16_sub_sat(a, b)          wasm_u8x16_sub_sat((a), (b))
+#define mc_u8x16_shr(a, n)              wasm_u8x16_shr((a), (n))
+#define mc_i16x8_shl(a, n)              wasm_i16x8_shl((a), (n))
+#define mc_u16x8_shr(a, n)              wasm_u16x8_shr((a), (n))
+#define mc_u32x4_shr(a, n)              wasm_u32x4_shr((a), (n))
+#define mc_i32x4_shl(a, n)              wasm_i32x4_shl((a), (n))
+#define mc_v128_any_true(a)             wasm_v128_any_true(a)
 
 #else /* portable vector extensions (GCC >= 12, Clang) */
 
@@ -134,6 +147,87 @@ static inline mc_v128 mc_u8x16_narrow_i16x8(mc_v128 a, mc_v128 b)
 
 #define mc_i16x8_make(...) ((mc_v128)(mc_i16x8){ __VA_ARGS__ })
 #define mc_i8x16_make(...) ((mc_v128)(mc_i8x16){ __VA_ARGS__ })
+
+/* ---- Used by the Base64 kernels (base64_simd.c). Lane semantics as in the wasm spec:
+ * integer arithmetic wraps, shift counts are taken modulo the lane width, comparisons
+ * give all-ones (true) or all-zeros (false) lanes. Unsigned element types are used for
+ * the arithmetic so that wrapping is defined behaviour in C. */
+
+/* i8x16.splat: every byte lane = x (low 8 bits). */
+static inline mc_v128 mc_i8x16_splat(int32_t x)
+{
+    mc_u8x16 v = { 0 };
+    return (mc_v128)(v + (uint8_t)x);
+}
+
+/* i16x8.splat: every 16-bit lane = x (low 16 bits). */
+static inline mc_v128 mc_i16x8_splat(int32_t x)
+{
+    mc_u16x8 v = { 0 };
+    return (mc_v128)(v + (uint16_t)x);
+}
+
+/* i8x16.add: lane-wise, modulo 2^8. */
+static inline mc_v128 mc_i8x16_add(mc_v128 a, mc_v128 b)
+{
+    return (mc_v128)((mc_u8x16)a + (mc_u8x16)b);
+}
+
+/* i8x16.eq: 0xff where a == b, else 0. */
+static inline mc_v128 mc_i8x16_eq(mc_v128 a, mc_v128 b)
+{
+    return (mc_v128)((mc_u8x16)a == (mc_u8x16)b);
+}
+
+/* i8x16.lt_u: 0xff where a < b as unsigned bytes, else 0. */
+static inline mc_v128 mc_u8x16_lt(mc_v128 a, mc_v128 b)
+{
+    return (mc_v128)((mc_u8x16)a < (mc_u8x16)b);
+}
+
+/* i8x16.sub_sat_u: a - b as unsigned bytes, clamped at 0. */
+static inline mc_v128 mc_u8x16_sub_sat(mc_v128 a, mc_v128 b)
+{
+    mc_u8x16 x = (mc_u8x16)a, y = (mc_u8x16)b;
+    return (mc_v128)((x - y) & (mc_u8x16)(x >= y));
+}
+
+/* i8x16.shr_u: logical right shift of each byte by n mod 8. */
+static inline mc_v128 mc_u8x16_shr(mc_v128 a, int n)
+{
+    return (mc_v128)((mc_u8x16)a >> (uint8_t)(n & 7));
+}
+
+/* i16x8.shl: left shift of each 16-bit lane by n mod 16, bits shifted out are lost. */
+static inline mc_v128 mc_i16x8_shl(mc_v128 a, int n)
+{
+    return (mc_v128)((mc_u16x8)a << (uint16_t)(n & 15));
+}
+
+/* i16x8.shr_u: logical right shift of each 16-bit lane by n mod 16. */
+static inline mc_v128 mc_u16x8_shr(mc_v128 a, int n)
+{
+    return (mc_v128)((mc_u16x8)a >> (uint16_t)(n & 15));
+}
+
+/* i32x4.shr_u: logical right shift of each 32-bit lane by n mod 32. */
+static inline mc_v128 mc_u32x4_shr(mc_v128 a, int n)
+{
+    return (mc_v128)((mc_u32x4)a >> (uint32_t)(n & 31));
+}
+
+/* i32x4.shl: left shift of each 32-bit lane by n mod 32, bits shifted out are lost. */
+static inline mc_v128 mc_i32x4_shl(mc_v128 a, int n)
+{
+    return (mc_v128)((mc_u32x4)a << (uint32_t)(n & 31));
+}
+
+/* v128.any_true: 1 when any bit is set, else 0. */
+static inline int mc_v128_any_true(mc_v128 a)
+{
+    mc_u32x4 x = (mc_u32x4)a;
+    return (x[0] | x[1] | x[2] | x[3]) != 0;
+}
 
 #endif
 

@@ -1,0 +1,212 @@
+// core.base64Encode / core.base64Decode on the real .wasm modules (SIMD and baseline),
+// against Node's Buffer and atob() as independent oracles.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createMediaCore, MediaCoreError, Base64Flags } from '../../web/mediacore.js';
+
+const simdCore = await createMediaCore({ simd: true });
+const baseCore = await createMediaCore({ simd: false });
+const CORES = [simdCore, baseCore];
+
+function randomBytes(n, seed) {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    out[i] = x;
+  }
+  return out;
+}
+
+function expectFormatError(fn, offset, what) {
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof MediaCoreError, `${what}: not a MediaCoreError: ${err}`);
+    assert.equal(err.code, 'MC_EFORMAT', what);
+    assert.equal(err.errno, -7);
+    assert.equal(err.offset, offset, `${what}: offset`);
+    return true;
+  });
+}
+
+test('features report Base64 in both modules', () => {
+  assert.equal(simdCore.features.base64, true);
+  assert.equal(baseCore.features.base64, true);
+});
+
+test('encode and decode agree with Buffer on random inputs of every small size', () => {
+  for (let n = 0; n <= 300; n++) {
+    const bytes = randomBytes(n, n + 1);
+    const buf = Buffer.from(bytes);
+    const want = buf.toString('base64');
+    const wantUrl = buf.toString('base64url');   // no padding
+    for (const core of CORES) {
+      for (const flags of [0, Base64Flags.scalar]) {
+        assert.equal(core.base64Encode(bytes, { flags }), want, `n=${n} simd=${core.features.simd}`);
+        assert.equal(core.base64Encode(bytes, { alphabet: 'base64url', omitPadding: true, flags }), wantUrl);
+        assert.deepEqual(core.base64Decode(want, { flags }), bytes);
+        assert.deepEqual(core.base64Decode(wantUrl, { alphabet: 'base64url', requirePadding: false, flags }), bytes);
+      }
+    }
+  }
+});
+
+test('encode and decode agree with Buffer from 1 KiB to 64 MiB', () => {
+  const sizes = [1023, 4096, 65537, 1 << 20, (1 << 20) + 2, 3_000_001, 16 << 20, 64 << 20];
+  for (const n of sizes) {
+    const bytes = randomBytes(n, n);
+    const want = Buffer.from(bytes.buffer).toString('base64');
+    for (const core of CORES) {
+      const text = core.base64Encode(bytes);
+      assert.equal(text.length, want.length, `n=${n}`);
+      assert.ok(text === want, `encode n=${n} simd=${core.features.simd}`);
+      const back = core.base64Decode(want);
+      assert.equal(back.length, n);
+      assert.ok(Buffer.from(back.buffer, back.byteOffset, back.length).equals(Buffer.from(bytes.buffer)),
+        `decode n=${n} simd=${core.features.simd}`);
+    }
+  }
+});
+
+test('any BufferSource encodes; the result does not alias module memory', () => {
+  const bytes = randomBytes(100, 5);
+  const want = Buffer.from(bytes).toString('base64');
+  assert.equal(simdCore.base64Encode(bytes.buffer), want);
+  assert.equal(simdCore.base64Encode(new DataView(bytes.buffer)), want);
+  assert.equal(simdCore.base64Encode(new Uint16Array(bytes.buffer)), want);
+  assert.equal(simdCore.base64Encode(Buffer.from(bytes)), want);
+  const a = simdCore.base64Decode(want);
+  const b = simdCore.base64Decode(simdCore.base64Encode(new Uint8Array(100)));
+  assert.notEqual(a.buffer, simdCore.wasm.memory.buffer);
+  assert.deepEqual(a, bytes);      // not overwritten by the second call
+  assert.deepEqual(b, new Uint8Array(100));
+});
+
+test('strict decoding rejects each invalid form with the offset of the first bad character', () => {
+  const cases = [
+    ['Zg=', 3], ['Z===', 1], ['=Zg=', 0], ['Zg==Zg==', 4], ['Zg===', 4], ['Zg=a', 3],
+    ['Zh==', 1], ['Zm9=', 2], ['Zg', 2], ['Z', 1], ['Zm9v\n', 4], ['Zm9v*', 4],
+    ['Zm-_', 2], ['Zm9v Zm9v', 4], ['Zm9vZm9vZm9vZm9vZm9vZm9v.m9v', 24],
+    ['Zm9vé', 4], ['Zm9v\u{1F600}', 4], ['Zé9v', 1], ['Zm\0v', 2], ['\uD800AAA', 0],
+  ];
+  for (const core of CORES) {
+    for (const [text, offset] of cases) {
+      expectFormatError(() => core.base64Decode(text), offset, JSON.stringify(text));
+    }
+    expectFormatError(() => core.base64Decode('Zm+/', { alphabet: 'base64url' }), 2, 'std chars in url');
+  }
+});
+
+test('a bad character deep inside a long input is found at its exact offset', () => {
+  const text = Buffer.from(randomBytes(300_000, 3)).toString('base64');
+  for (const core of CORES) {
+    for (const pos of [0, 15, 16, 17, 63, 64, 1000, 131_071, text.length - 5, text.length - 1]) {
+      for (const ch of ['*', ' ', '\u00ff', '\u0100', '=']) {
+        const bad = text.slice(0, pos) + ch + text.slice(pos + 1);
+        assert.throws(() => core.base64Decode(bad), (err) => {
+          assert.equal(err.code, 'MC_EFORMAT');
+          // '=' may be taken as padding and fail one character later, or earlier at
+          // the last character when its pad bits are not zero.
+          if (ch === '=') assert.ok(Math.abs(err.offset - pos) <= 1, `= at ${pos}: ${err.offset}`);
+          else assert.equal(err.offset, pos, `${JSON.stringify(ch)} at ${pos}`);
+          return true;
+        });
+      }
+    }
+  }
+});
+
+test('forgiving decoding matches atob() on random strings of alphabet, padding, whitespace and junk', () => {
+  const pieces = ['A', 'b', 'Z', '9', '+', '/', 'Q', 'w', '=', ' ', '\n', '\t', '\r', '\f', '\v', '-', '_', '*', 'é'];
+  let x = 42;
+  let ok = 0, failed = 0;
+  for (let iter = 0; iter < 20000; iter++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    const len = x % 14;
+    let s = '';
+    for (let i = 0; i < len; i++) {
+      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      s += pieces[x % (x & 1 ? 8 : pieces.length)];
+    }
+    let want = null;
+    try {
+      want = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    } catch { /* invalid for atob */ }
+    for (const core of CORES) {
+      let got = null;
+      try {
+        got = core.base64Decode(s, { forgiving: true });
+      } catch (err) {
+        assert.equal(err.code, 'MC_EFORMAT', JSON.stringify(s));
+      }
+      assert.deepEqual(got, want, `forgiving ${JSON.stringify(s)}`);
+    }
+    if (want) ok++; else failed++;
+  }
+  assert.ok(ok > 1000 && failed > 1000, `both outcomes exercised: ${ok} ok, ${failed} failed`);
+});
+
+test('forgiving accepts what atob accepts and strict does not: whitespace, no padding, pad bits', () => {
+  for (const core of CORES) {
+    assert.deepEqual(core.base64Decode(' Zm9v\nYmFy\r\n', { forgiving: true }), new TextEncoder().encode('foobar'));
+    assert.deepEqual(core.base64Decode('Zg', { forgiving: true }), Uint8Array.of(0x66));
+    assert.deepEqual(core.base64Decode('Zh==', { forgiving: true }), Uint8Array.of(0x66));
+    assert.deepEqual(core.base64Decode('Zg', { requirePadding: false }), Uint8Array.of(0x66));
+    expectFormatError(() => core.base64Decode('Zh', { requirePadding: false }), 1, 'pad bits, nopad');
+    expectFormatError(() => core.base64Decode('Zm9vY', { forgiving: true }), 5, 'lone sextet');
+    assert.deepEqual(core.base64Decode(''), new Uint8Array(0));
+    assert.deepEqual(core.base64Decode('  ', { forgiving: true }), new Uint8Array(0));
+  }
+});
+
+test('decode into a caller array; too small is MC_EBUFSIZE', () => {
+  const into = new Uint8Array(10).fill(0xee);
+  const got = simdCore.base64Decode('Zm9vYmFy', { into });
+  assert.equal(got.buffer, into.buffer);
+  assert.deepEqual(got, new TextEncoder().encode('foobar'));
+  assert.equal(into[6], 0xee);
+  assert.throws(() => simdCore.base64Decode('Zm9vYmFy', { into: new Uint8Array(5) }), { code: 'MC_EBUFSIZE' });
+});
+
+test('bad arguments are MC_EINVAL and leave the codec working', () => {
+  for (const core of CORES) {
+    assert.throws(() => core.base64Encode('abc'), { code: 'MC_EINVAL' });
+    assert.throws(() => core.base64Encode(null), { code: 'MC_EINVAL' });
+    assert.throws(() => core.base64Encode([1, 2]), { code: 'MC_EINVAL' });
+    assert.throws(() => core.base64Decode(new Uint8Array(4)), { code: 'MC_EINVAL' });
+    assert.throws(() => core.base64Decode(undefined), { code: 'MC_EINVAL' });
+    assert.throws(() => core.base64Encode(new Uint8Array(1), { alphabet: 'base32' }), { code: 'MC_EINVAL' });
+    assert.equal(core.base64Encode(Uint8Array.of(1, 2, 3)), 'AQID');
+  }
+});
+
+test('no module allocation per call: buffers are reused across calls of the same size', () => {
+  const core = simdCore;
+  const bytes = randomBytes(200_000, 9);
+  const text = core.base64Encode(bytes);
+  core.base64Decode(text);
+  const rt = core.wasm.runtime;
+  const before = rt.memory.buffer.byteLength;
+  const alloc = rt.exports.mc_wasm_alloc;
+  let allocations = 0;
+  rt.exports = { ...rt.exports, mc_wasm_alloc: (n) => { allocations++; return alloc(n); } };
+  try {
+    for (let i = 0; i < 50; i++) {
+      assert.equal(core.base64Encode(bytes), text);
+      assert.equal(core.base64Decode(text).length, bytes.length);
+      core.base64Decode('Zm9v');
+    }
+  } finally {
+    rt.exports = { ...rt.exports, mc_wasm_alloc: alloc };
+  }
+  assert.equal(allocations, 0);
+  assert.equal(rt.memory.buffer.byteLength, before);
+});
+
+test('a closed core refuses with MC_ESTATE; close() twice is fine', async () => {
+  const core = await createMediaCore({ simd: true });
+  assert.equal(core.base64Encode(Uint8Array.of(0)), 'AA==');
+  core.close();
+  core.close();
+  assert.throws(() => core.base64Encode(Uint8Array.of(0)), { code: 'MC_ESTATE' });
+  assert.throws(() => core.base64Decode('AA=='), { code: 'MC_ESTATE' });
+});
