@@ -44,9 +44,68 @@ export interface MediaCoreOptions {
 export interface MediaCoreFeatures {
   /** The loaded module uses WebAssembly SIMD128. */
   readonly simd: boolean;
+  /** drawText, measureText and loadFont are available. */
+  readonly text: boolean;
   /** base64Encode / base64Decode are available. */
   readonly base64: boolean;
 }
+
+/**
+ * A colour: 0xRRGGBBAA, or a CSS string: '#rgb', '#rgba', '#rrggbb', '#rrggbbaa',
+ * 'rgb(r, g, b)', 'rgba(r, g, b, a)' (a from 0 to 1) or a basic name ('white', 'black', ...).
+ */
+export type Color = number | string;
+
+/** Options for drawText and measureText. Every length is in pixels. */
+export interface TextOptions {
+  /** Anchor: where lines start ('left'), their centre ('center') or end ('right'). Default 0. */
+  x?: number;
+  /** Top of the first line. Default 0. */
+  y?: number;
+  /** Height of a line's glyph cell, 4 to 512. Default 16. Wide (CJK) characters are
+   * `size` wide, narrow ones (size + 1) / 2. */
+  size?: number;
+  /** Text colour, alpha included. Default opaque white. */
+  color?: Color;
+  /** A box behind the text; none by default. */
+  background?: Color | null | false;
+  /** Space between the text and the box's edges, 0 to 1024. Default size / 4 with a
+   * background, else 0. */
+  padding?: number;
+  /** An outline around each glyph: true for black, max(1, size / 16) wide. Width 0 to 16. */
+  outline?: boolean | { width?: number; color?: Color };
+  /** A drop shadow: true for 60 % black at (max(1, size / 16), same). Offsets -64 to 64. */
+  shadow?: boolean | { x?: number; y?: number; color?: Color };
+  /** Default 'left'. */
+  align?: 'left' | 'center' | 'right';
+  /** Wrap lines wider than this (after spaces, between CJK characters); 0 = never. */
+  maxWidth?: number;
+  /** From one line's top to the next; 0 (default) = size * 5 / 4. */
+  lineHeight?: number;
+}
+
+/** What text measures. */
+export interface TextMetrics {
+  /** The widest line (trailing spaces excluded). */
+  width: number;
+  /** (lines - 1) * lineHeight + size; 0 for empty text. */
+  height: number;
+  lines: number;
+  lineHeight: number;
+  /** Every pixel drawText may change (background, glyph cells, outline, shadow), in frame
+   * coordinates for the given x and y. Empty (width 0) when nothing would be drawn. */
+  box: { x: number; y: number; width: number; height: number };
+}
+
+export interface FontInfo {
+  glyphs: number;
+  bytes: number;
+  /** The font compiled into the module (always first). */
+  builtin: boolean;
+}
+
+/** Parse a Color to 0xRRGGBBAA; throws MediaCoreError MC_EINVAL when it cannot. */
+export function parseColor(value: Color): number;
 
 export class MediaCore {
   readonly features: MediaCoreFeatures;
@@ -66,6 +125,25 @@ export class MediaCore {
    * MC_EINVAL for a non-string, MC_EBUFSIZE when `into` is too small.
    */
   base64Decode(text: string, options?: Base64DecodeOptions): Uint8Array;
+  /**
+   * Draw UTF-8 text onto the frame in place, clipped to it; returns the metrics. Characters
+   * no font has draw as a box; invalid UTF-16 (lone surrogates) draws U+FFFD. Throws
+   * MediaCoreError: MC_EINVAL (bad option types or colours), MC_ENAME (align), MC_ERANGE
+   * (values out of range), MC_ELIMIT (text over 65536 UTF-8 bytes), the frame errors of
+   * filter(), MC_EUNSUPPORTED (module without text), MC_ESTATE (after close()).
+   */
+  drawText(frame: Frame, text: string, options?: TextOptions): TextMetrics;
+  /** Measure without drawing; the same errors as drawText, less the frame's. */
+  measureText(text: string, options?: TextOptions): TextMetrics;
+  /**
+   * Add a font for characters the built-in one lacks. Default: 'mediacore-font-bmp.bin'
+   * beside mediacore.js (every glyph of the Basic Multilingual Plane, 1.7 MB). A URL is
+   * resolved against mediacore.js. Throws MC_EFORMAT for a file that is not a font,
+   * MC_ELOAD when it cannot be fetched, MC_ELIMIT after three added fonts.
+   */
+  loadFont(source?: string | URL | ArrayBuffer | ArrayBufferView): Promise<FontInfo>;
+  /** The fonts drawText uses, in lookup order. */
+  fontInfo(): FontInfo[];
   /** Low-level access for tests and benchmarks; not a stable API. */
   readonly wasm: { exports: WebAssembly.Exports; memory: WebAssembly.Memory; runtime: unknown };
   /** Free the module memory this core holds. Safe to call more than once. */

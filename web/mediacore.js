@@ -8,9 +8,11 @@
 // are found relative to it (import.meta.url), so the web/ directory can be served as is.
 import { loadRuntime, MediaCoreError, hasWasmSimd } from './lib/runtime.js';
 import { FrameFilter, FilterPath } from './lib/filter.js';
+import { TextRenderer, parseColor } from './lib/text.js';
 import { Base64Codec, Base64Flags } from './lib/base64.js';
 
 export { MediaCoreError, hasWasmSimd, FilterPath };
+export { parseColor };
 export { Base64Flags };
 
 /** The filters core.filter() accepts, in the photobooth's cycling order. */
@@ -19,6 +21,7 @@ export const FILTERS = Object.freeze(['none', 'grayscale', 'sepia', 'invert']);
 export class MediaCore {
   #rt;
   #filter;
+  #text = null;
   #base64 = null;
 
   /** Use createMediaCore(); the constructor takes a loaded runtime. */
@@ -28,6 +31,7 @@ export class MediaCore {
     /** What this module can do. */
     this.features = Object.freeze({
       simd: runtime.simd,
+      text: typeof runtime.exports.mc_wasm_text_draw === 'function',
       base64: typeof runtime.exports.mc_wasm_base64_encode === 'function',
     });
   }
@@ -70,6 +74,43 @@ export class MediaCore {
   }
 
   /**
+   * Draw UTF-8 text onto an RGBA frame in place, from the font compiled into the core
+   * (see web/lib/text.js and README "Text overlay"). Returns the metrics, with the box of
+   * pixels that may have changed in frame coordinates. options: { x, y, size, color,
+   * background, padding, outline, shadow, align, maxWidth, lineHeight }.
+   */
+  drawText(frame, text, options) {
+    return this.#textRenderer().draw(frame, text, options);
+  }
+
+  /** Measure text without drawing: { width, height, lines, lineHeight, box }. */
+  measureText(text, options) {
+    return this.#textRenderer().measure(text, options);
+  }
+
+  /**
+   * Add a font file (default: mediacore-font-bmp.bin beside this file, every glyph of the
+   * Basic Multilingual Plane) for characters the built-in font lacks.
+   */
+  async loadFont(source) {
+    return this.#textRenderer().loadFont(source);
+  }
+
+  /** The fonts drawText uses, in lookup order: [{ glyphs, bytes, builtin }]. */
+  fontInfo() {
+    return this.#textRenderer().fontInfo();
+  }
+
+  #textRenderer() {
+    this.#live();
+    if (this.#text === null) {
+      if (!this.features.text) throw new MediaCoreError('MC_EUNSUPPORTED', 'this module has no text overlay', -11);
+      this.#text = new TextRenderer(this.#rt);
+    }
+    return this.#text;
+  }
+
+  /**
    * Low-level access for benchmarks and tests: the module's exports and a view of its
    * memory. Not a stable API.
    */
@@ -82,6 +123,7 @@ export class MediaCore {
   close() {
     if (this.#rt.closed) return;
     this.#filter.close();
+    this.#text?.close();
     this.#base64?.close();
     this.#rt.close();
   }

@@ -35,7 +35,7 @@ export function hasWasmSimd() {
 const isNode = typeof process === 'object' && process !== null &&
   typeof process.versions === 'object' && typeof process.versions.node === 'string';
 
-async function readBytes(url) {
+export async function readBytes(url) {
   if (url.protocol === 'file:' && isNode) {
     // Node's fetch cannot read file: URLs; read the file instead.
     const { readFile } = await import('node:fs/promises');
