@@ -1,0 +1,163 @@
+/* stun_udp.c: the STUN Binding responder on UDP (the protocol itself is src/core/stun.*).
+ *
+ * One non-blocking UDP socket, dual-stack [::] unless --bind names an address, polled by
+ * libwebsockets as a raw descriptor. Each readable event drains up to 64 datagrams; each
+ * gets the answer mc_stun_respond() writes, or nothing. IPv4 clients on the dual-stack
+ * socket (::ffff:a.b.c.d) are answered with an IPv4 XOR-MAPPED-ADDRESS.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "server.h"
+#include "stun.h"
+
+static int open_socket(mc_server *srv, int family, const struct sockaddr *addr, socklen_t alen)
+{
+    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), off = 0, one = 1;
+
+    if (fd < 0)
+        return -1;
+    if (family == AF_INET6 && srv->opt.bind == NULL)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, addr, alen) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int mc_stun_udp_open(mc_server *srv)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    lws_sock_file_fd_type u;
+    int fd = -1;
+
+    srv->stun_port = -1;
+    if (srv->opt.stun_port < 0)
+        return 0;
+    if (srv->opt.bind == NULL) {
+        struct sockaddr_in6 a6;
+        struct sockaddr_in a4;
+
+        memset(&a6, 0, sizeof(a6));
+        a6.sin6_family = AF_INET6;
+        a6.sin6_addr = in6addr_any;
+        a6.sin6_port = htons((uint16_t)srv->opt.stun_port);
+        fd = open_socket(srv, AF_INET6, (struct sockaddr *)&a6, sizeof(a6));
+        if (fd < 0) {                      /* no IPv6 here: IPv4 only */
+            memset(&a4, 0, sizeof(a4));
+            a4.sin_family = AF_INET;
+            a4.sin_addr.s_addr = htonl(INADDR_ANY);
+            a4.sin_port = htons((uint16_t)srv->opt.stun_port);
+            fd = open_socket(srv, AF_INET, (struct sockaddr *)&a4, sizeof(a4));
+        }
+    } else {
+        struct addrinfo hints, *res = NULL, *ai;
+        char port[8];
+
+        memset(&hints, 0, sizeof(hints));
+        hints.ai_socktype = SOCK_DGRAM;
+        hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+        snprintf(port, sizeof(port), "%d", srv->opt.stun_port);
+        if (getaddrinfo(srv->opt.bind, port, &hints, &res) != 0) {
+            mc_server_log(srv, MC_LOG_ERROR, "STUN: cannot resolve --bind %s", srv->opt.bind);
+            return -1;
+        }
+        for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next)
+            fd = open_socket(srv, ai->ai_family, ai->ai_addr, ai->ai_addrlen);
+        freeaddrinfo(res);
+    }
+    if (fd < 0) {
+        mc_server_log(srv, MC_LOG_ERROR, "STUN: cannot bind UDP port %d: %s (use --stun-port "
+                      "to choose another, or --stun-port off)", srv->opt.stun_port, strerror(errno));
+        return -1;
+    }
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+        srv->stun_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                          : ((struct sockaddr_in *)&ss)->sin_port);
+    u.filefd = fd;
+    if (lws_adopt_descriptor_vhost(srv->vhost, LWS_ADOPT_RAW_FILE_DESC, u, "mediacore-stun", NULL) == NULL) {
+        mc_server_log(srv, MC_LOG_ERROR, "STUN: libwebsockets would not poll the UDP socket");
+        srv->stun_port = -1;
+        return -1;
+    }
+    srv->stun_fd = fd;
+    return 0;
+}
+
+/* The sender as an mc_stun_address; IPv4-mapped IPv6 becomes IPv4. */
+static int to_stun_address(const struct sockaddr_storage *ss, mc_stun_address *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+        a->family = 4;
+        a->port = ntohs(s4->sin_port);
+        memcpy(a->addr, &s4->sin_addr, 4);
+    } else if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+        a->port = ntohs(s6->sin6_port);
+        if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+            a->family = 4;
+            memcpy(a->addr, s6->sin6_addr.s6_addr + 12, 4);
+        } else {
+            a->family = 6;
+            memcpy(a->addr, s6->sin6_addr.s6_addr, 16);
+        }
+    } else {
+        return -1;
+    }
+    return a->port == 0 ? -1 : 0;     /* nobody to answer */
+}
+
+static void drain(mc_server *srv, int fd)
+{
+    uint8_t in[1500], out[MC_STUN_MAX_RESPONSE];
+    int i;
+
+    for (i = 0; i < 64; i++) {
+        struct sockaddr_storage from;
+        socklen_t fl = sizeof(from);
+        mc_stun_address a;
+        size_t n = 0;
+        ssize_t r = recvfrom(fd, in, sizeof(in), MSG_TRUNC, (struct sockaddr *)&from, &fl);
+
+        if (r < 0)
+            break;                         /* EAGAIN: drained */
+        srv->counters.stun_received++;
+        if ((size_t)r > sizeof(in) || to_stun_address(&from, &a) != 0 ||
+            mc_stun_respond(in, (size_t)r, &a, out, sizeof(out), &n) != MC_OK || n == 0) {
+            srv->counters.stun_dropped++;
+            continue;
+        }
+        if (sendto(fd, out, n, MSG_DONTWAIT, (struct sockaddr *)&from, fl) == (ssize_t)n)
+            srv->counters.stun_answered++;
+        else
+            srv->counters.stun_dropped++;
+    }
+}
+
+int mc_stun_udp_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                         void *in, size_t len)
+{
+    mc_server *srv = lws_context_user(lws_get_context(wsi));
+
+    (void)user;
+    (void)in;
+    (void)len;
+    if (reason == LWS_CALLBACK_RAW_RX_FILE)
+        drain(srv, lws_get_socket_fd(wsi));
+    else if (reason == LWS_CALLBACK_RAW_CLOSE_FILE)
+        srv->stun_fd = -1;
+    return 0;
+}

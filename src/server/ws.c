@@ -1,0 +1,520 @@
+/* ws.c: WebSocket signaling: one mc_signal session per connection.
+ *
+ * Receiving: libwebsockets hands a message over in pieces (fragments, and pieces of a
+ * frame no larger than the rx buffer); they are reassembled, up to --max-message bytes,
+ * before the protocol engine sees them. A message that fits in one piece is parsed in
+ * place, without a copy. A longer one is dropped as it arrives (nothing past the limit is
+ * kept) and answered with a "too-large" error; the connection stays open.
+ *
+ * Sending: the engine's replies and relays are queued per connection and written one per
+ * LWS_CALLBACK_SERVER_WRITEABLE, as libwebsockets requires. A reader that lets its queue
+ * pass --max-queue bytes or --max-queue-messages is closed with 1008 and a reason; its
+ * name is released at once and its peer told, without waiting for the socket to drain.
+ *
+ * Origin checks, the connection limit and the Host header (for the stun: URL given at
+ * login) happen in LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION. LWS_CALLBACK_HTTP_CONFIRM_UPGRADE
+ * is deliberately not handled (a use-after-free is reported against 4.1.6 there).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "server.h"
+
+#define HOST_MAX 255
+
+typedef struct out_msg {
+    struct out_msg *next;
+    size_t len;
+    unsigned char data[];         /* LWS_PRE bytes of headroom, then the message */
+} out_msg;
+
+struct ws_conn {
+    struct lws *wsi;
+    mc_signal_session *sig;       /* NULL before ESTABLISHED and once doomed */
+    ws_conn *prev, *next;         /* mc_server.conns */
+    ws_conn *next_doomed;
+    int listed;                   /* on mc_server.conns */
+    int doomed;                   /* on mc_server.doomed */
+    int closing;                  /* a close is under way: no more sends */
+    int close_code;
+    const char *close_reason;     /* static text */
+    int want_write;               /* lws_callback_on_writable already asked */
+    /* receive */
+    char *rx;
+    size_t rx_len, rx_cap;
+    int rx_discard;               /* the current message is over the limit */
+    /* send */
+    out_msg *head, *tail;
+    size_t q_bytes;
+    unsigned q_count;
+    /* rate limit: a token bucket */
+    double tokens;
+    int64_t tokens_at;            /* CLOCK_MONOTONIC, microseconds */
+    char *host;                   /* Host header, for the stun: URL; NULL if unusable */
+};
+
+size_t mc_ws_session_size(void)
+{
+    return sizeof(ws_conn);
+}
+
+static mc_server *server_of(struct lws *wsi)
+{
+    return lws_context_user(lws_get_context(wsi));
+}
+
+static void request_write(ws_conn *c)
+{
+    if (!c->want_write) {
+        c->want_write = 1;
+        lws_callback_on_writable(c->wsi);
+    }
+}
+
+static void free_queue(ws_conn *c)
+{
+    out_msg *m, *next;
+
+    for (m = c->head; m != NULL; m = next) {
+        next = m->next;
+        free(m);
+    }
+    c->head = c->tail = NULL;
+    c->q_bytes = 0;
+    c->q_count = 0;
+}
+
+/* Close `c` soon: stop sending to it, drop what is queued, and have the protocol session
+ * ended (name released, peer told) as soon as the engine call in progress returns. The
+ * close frame goes out on the next WRITEABLE; if the socket never drains, lws kills it. */
+static void doom(mc_server *srv, ws_conn *c, int code, const char *reason)
+{
+    if (c->closing)
+        return;
+    c->closing = 1;
+    c->close_code = code;
+    c->close_reason = reason;
+    free_queue(c);
+    if (!c->doomed && c->sig != NULL) {
+        c->doomed = 1;
+        c->next_doomed = srv->doomed;
+        srv->doomed = c;
+    }
+    if (c->wsi != NULL) {
+        request_write(c);
+        lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, 5);
+    }
+}
+
+/* End the protocol sessions of doomed connections. Closing one may send "leave" to a peer
+ * whose queue then overflows, dooming it too: loop until none is left. */
+static void bury_doomed(mc_server *srv)
+{
+    while (srv->doomed != NULL) {
+        ws_conn *c = srv->doomed;
+
+        srv->doomed = c->next_doomed;
+        c->next_doomed = NULL;
+        c->doomed = 0;
+        if (c->sig != NULL) {
+            mc_signal_session *s = c->sig;
+
+            c->sig = NULL;
+            mc_signal_session_close(srv->signal, s);
+        }
+    }
+}
+
+/* ---- the engine's transport ---- */
+
+static int io_send(void *user, void *conn, const char *text, size_t len)
+{
+    mc_server *srv = user;
+    ws_conn *c = conn;
+    out_msg *m;
+
+    if (c->closing)
+        return MC_ESTATE;
+    if (c->q_count >= srv->opt.max_queue_messages || len > srv->opt.max_queue_bytes - c->q_bytes) {
+        srv->counters.closed_slow++;
+        mc_server_log(srv, MC_LOG_INFO, "closing a connection that is not reading (%u messages queued)",
+                      c->q_count);
+        doom(srv, c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "send queue full: not reading fast enough");
+        return MC_ELIMIT;
+    }
+    m = malloc(sizeof(*m) + LWS_PRE + len);
+    if (m == NULL)
+        return MC_ENOMEM;
+    m->next = NULL;
+    m->len = len;
+    memcpy(m->data + LWS_PRE, text, len);
+    if (c->tail != NULL)
+        c->tail->next = m;
+    else
+        c->head = m;
+    c->tail = m;
+    c->q_bytes += len;
+    c->q_count++;
+    request_write(c);
+    return MC_OK;
+}
+
+static void io_close(void *user, void *conn, int code, const char *reason)
+{
+    mc_server *srv = user;
+
+    srv->counters.closed_replaced++;
+    doom(srv, conn, code, reason);
+}
+
+static int io_random(void *user, uint8_t *buf, size_t len)
+{
+    (void)user;
+    return getrandom(buf, len, 0) == (ssize_t)len ? MC_OK : MC_EINTERNAL;
+}
+
+/* ,"iceServers":[{"urls":"stun:HOST:PORT"}] when STUN is on and the host is known. */
+static size_t io_login_extra(void *user, void *conn, const char *name, size_t name_len,
+                             char *buf, size_t cap)
+{
+    mc_server *srv = user;
+    ws_conn *c = conn;
+    const char *host = srv->opt.public_host != NULL ? srv->opt.public_host : c->host;
+    int n;
+
+    (void)name;
+    (void)name_len;
+    if (srv->stun_port <= 0 || host == NULL)
+        return 0;
+    n = snprintf(buf, cap, ",\"iceServers\":[{\"urls\":\"stun:%s:%d\"}]", host, srv->stun_port);
+    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+}
+
+void mc_ws_signal_io(mc_signal_io *io)
+{
+    io->send = io_send;
+    io->close = io_close;
+    io->random = io_random;
+    io->login_extra = io_login_extra;
+}
+
+/* ---- connection setup ---- */
+
+/* The host part of a Host header ("example.org:8888", "[::1]:8888"), if it is made of
+ * characters that are safe to put in JSON and a URL: letters, digits, '.', '-', and for a
+ * bracketed IPv6 literal hex digits and ':'. NULL otherwise. */
+static char *host_of(const char *h)
+{
+    size_t n = 0, i;
+    char *out;
+
+    if (h == NULL || h[0] == '\0')
+        return NULL;
+    if (h[0] == '[') {
+        const char *close = strchr(h, ']');
+
+        if (close == NULL)
+            return NULL;
+        n = (size_t)(close - h) + 1;
+        for (i = 1; i + 1 < n; i++) {
+            char ch = h[i];
+            if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') ||
+                  ch == ':' || ch == '.'))
+                return NULL;
+        }
+    } else {
+        while (h[n] != '\0' && h[n] != ':') {
+            char ch = h[n];
+            if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  ch == '.' || ch == '-'))
+                return NULL;
+            n++;
+        }
+    }
+    if (n == 0 || n > HOST_MAX)
+        return NULL;
+    out = malloc(n + 1);
+    if (out != NULL) {
+        memcpy(out, h, n);
+        out[n] = '\0';
+    }
+    return out;
+}
+
+static int origin_allowed(const mc_server *srv, struct lws *wsi)
+{
+    char origin[256];
+    int i, n;
+
+    if (srv->opt.origin_count == 0)
+        return 1;
+    n = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+    if (n <= 0)
+        return 1;                       /* not a browser: Origin is theirs to invent anyway */
+    if (n >= (int)sizeof(origin) || lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) < 0)
+        return 0;
+    for (i = 0; i < srv->opt.origin_count; i++)
+        if (strcmp(origin, srv->opt.origins[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Free everything a connection holds; safe to call twice (CLOSED, then WSI_DESTROY). */
+static void conn_cleanup(mc_server *srv, ws_conn *c)
+{
+    if (c->sig != NULL) {
+        mc_signal_session *s = c->sig;
+
+        c->sig = NULL;
+        mc_signal_session_close(srv->signal, s);
+        bury_doomed(srv);
+    }
+    if (c->doomed) {
+        ws_conn **p = &srv->doomed;
+
+        while (*p != NULL && *p != c)
+            p = &(*p)->next_doomed;
+        if (*p == c)
+            *p = c->next_doomed;
+        c->doomed = 0;
+    }
+    if (c->listed) {
+        if (c->prev != NULL)
+            c->prev->next = c->next;
+        else
+            srv->conns = c->next;
+        if (c->next != NULL)
+            c->next->prev = c->prev;
+        c->listed = 0;
+        srv->conn_count--;
+    }
+    free_queue(c);
+    free(c->rx);
+    c->rx = NULL;
+    c->rx_len = c->rx_cap = 0;
+    free(c->host);
+    c->host = NULL;
+    c->wsi = NULL;
+}
+
+/* ---- receiving ---- */
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A token bucket: `rate` per second, at most `burst` saved up. */
+static int take_token(mc_server *srv, ws_conn *c)
+{
+    int64_t now;
+
+    if (srv->opt.rate <= 0)
+        return 1;
+    now = mono_us();
+    c->tokens += (double)(now - c->tokens_at) * 1e-6 * srv->opt.rate;
+    if (c->tokens > srv->opt.burst)
+        c->tokens = srv->opt.burst;
+    c->tokens_at = now;
+    if (c->tokens < 1)
+        return 0;
+    c->tokens -= 1;
+    return 1;
+}
+
+static void deliver_message(mc_server *srv, ws_conn *c, const char *msg, size_t len)
+{
+    if (c->sig == NULL)
+        return;
+    if (!take_token(srv, c)) {
+        srv->counters.rate_limited++;
+        mc_signal_reject(srv->signal, c->sig, MC_SIGNAL_ERR_RATE,
+                         "too many messages per second: this one was dropped");
+    } else {
+        mc_signal_handle(srv->signal, c->sig, msg, len);
+    }
+    bury_doomed(srv);
+}
+
+static void on_receive(mc_server *srv, ws_conn *c, const char *in, size_t len)
+{
+    size_t max = srv->opt.signal.max_message;
+    int complete = lws_is_final_fragment(c->wsi) && lws_remaining_packet_payload(c->wsi) == 0;
+
+    srv->counters.bytes_in += len;
+    if (c->closing)
+        return;
+    if (!c->rx_discard && c->rx_len == 0 && complete && len <= max) {
+        deliver_message(srv, c, in, len);        /* the whole message in one piece */
+        return;
+    }
+    if (!c->rx_discard) {
+        if (len > max - c->rx_len) {
+            c->rx_discard = 1;                   /* keep nothing more of this one */
+            free(c->rx);
+            c->rx = NULL;
+            c->rx_len = c->rx_cap = 0;
+        } else {
+            if (c->rx_len + len > c->rx_cap) {
+                size_t cap = c->rx_cap ? c->rx_cap : 4096;
+                char *p;
+
+                while (cap < c->rx_len + len)
+                    cap *= 2;
+                if (cap > max)
+                    cap = max;
+                p = realloc(c->rx, cap);
+                if (p == NULL) {
+                    doom(srv, c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
+                    bury_doomed(srv);
+                    return;
+                }
+                c->rx = p;
+                c->rx_cap = cap;
+            }
+            memcpy(c->rx + c->rx_len, in, len);
+            c->rx_len += len;
+        }
+    }
+    if (!complete)
+        return;
+    if (c->rx_discard) {
+        char text[96];
+
+        c->rx_discard = 0;
+        srv->counters.too_large++;
+        snprintf(text, sizeof(text), "message longer than %zu bytes: dropped", max);
+        if (c->sig != NULL) {
+            mc_signal_reject(srv->signal, c->sig, MC_SIGNAL_ERR_TOO_LARGE, text);
+            bury_doomed(srv);
+        }
+        return;
+    }
+    deliver_message(srv, c, c->rx, c->rx_len);
+    c->rx_len = 0;
+    if (c->rx_cap > 16384) {                     /* don't sit on a big buffer */
+        free(c->rx);
+        c->rx = NULL;
+        c->rx_cap = 0;
+    }
+}
+
+/* ---- sending ---- */
+
+static int on_writeable(mc_server *srv, ws_conn *c)
+{
+    out_msg *m;
+    int n;
+
+    c->want_write = 0;
+    if (c->closing) {
+        const char *r = c->close_reason != NULL ? c->close_reason : "";
+
+        lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
+                         (unsigned char *)r, strlen(r));
+        return -1;
+    }
+    m = c->head;
+    if (m == NULL)
+        return 0;
+    n = lws_write(c->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
+    if (n < (int)m->len)
+        return -1;
+    srv->counters.bytes_out += m->len;
+    c->head = m->next;
+    if (c->head == NULL)
+        c->tail = NULL;
+    c->q_bytes -= m->len;
+    c->q_count--;
+    free(m);
+    if (c->head != NULL)
+        request_write(c);
+    return 0;
+}
+
+void mc_ws_shutdown(mc_server *srv)
+{
+    ws_conn *c;
+
+    for (c = srv->conns; c != NULL; c = c->next)
+        doom(srv, c, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down");
+    bury_doomed(srv);
+}
+
+int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                   size_t len)
+{
+    mc_server *srv = server_of(wsi);
+    ws_conn *c = user;
+
+    switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        if (srv->stopping)
+            return 1;
+        if (!origin_allowed(srv, wsi)) {
+            srv->counters.ws_rejected_origin++;
+            mc_server_log(srv, MC_LOG_INFO, "refused a WebSocket upgrade from a disallowed Origin");
+            return 1;
+        }
+        if (srv->conn_count >= (size_t)srv->opt.max_connections) {
+            srv->counters.ws_rejected_limit++;
+            mc_server_log(srv, MC_LOG_WARN, "refused a WebSocket upgrade: %d connections open",
+                          srv->opt.max_connections);
+            return 1;
+        }
+        if (srv->stun_port > 0 && srv->opt.public_host == NULL) {
+            char host[HOST_MAX + 8];
+
+            if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) > 0)
+                c->host = host_of(host);
+        }
+        return 0;
+
+    case LWS_CALLBACK_ESTABLISHED:
+        c->wsi = wsi;
+        if (mc_signal_session_open(srv->signal, c, &c->sig) != MC_OK)
+            return -1;
+        c->tokens = srv->opt.burst;
+        c->tokens_at = mono_us();
+        c->next = srv->conns;
+        c->prev = NULL;
+        if (srv->conns != NULL)
+            srv->conns->prev = c;
+        srv->conns = c;
+        c->listed = 1;
+        srv->conn_count++;
+        srv->counters.ws_accepted++;
+        return 0;
+
+    case LWS_CALLBACK_RECEIVE:
+        if (c->wsi == NULL)
+            return -1;
+        on_receive(srv, c, in, len);
+        return 0;
+
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        if (c->wsi == NULL)
+            return -1;
+        return on_writeable(srv, c);
+
+    case LWS_CALLBACK_CLOSED:
+        conn_cleanup(srv, c);
+        return 0;
+
+    case LWS_CALLBACK_WSI_DESTROY:
+        /* Sent to protocols[0] for every connection, whatever protocol it was bound to:
+         * only ours carry a ws_conn. */
+        if (c != NULL && lws_get_protocol(wsi) != NULL &&
+            lws_get_protocol(wsi)->callback == mc_ws_callback)
+            conn_cleanup(srv, c);
+        return 0;
+
+    default:
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    }
+}

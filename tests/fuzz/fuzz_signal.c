@@ -1,0 +1,122 @@
+/* fuzz_signal.c: libFuzzer target for the signaling engine (src/core/mc_signal.c).
+ *
+ * The input is a script: chunks separated by 0xFF bytes (never valid in UTF-8, so never
+ * part of a message). Each chunk's first byte picks one of four sessions (low 2 bits) and
+ * an action (0xE0 and up: close the session and open a fresh one; otherwise, e.g. '0'..'3':
+ * the rest of the chunk is a message from that session). Session 3's transport refuses
+ * every message. Every message the engine sends must be a
+ * valid JSON object with a string "type"; at the end every name must be released. */
+#include <cJSON.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry.h"
+#include "mc_signal.h"
+
+#define NSESS 4
+
+typedef struct fuzz_world {
+    int conns[NSESS];
+    unsigned counter;
+} fuzz_world;
+
+static void check_output(const char *text, size_t len)
+{
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    const cJSON *type;
+
+    if (j == NULL || end != text + len || !cJSON_IsObject(j))
+        __builtin_trap();
+    type = cJSON_GetObjectItemCaseSensitive(j, "type");
+    if (!cJSON_IsString(type))
+        __builtin_trap();
+    cJSON_Delete(j);
+}
+
+static int f_send(void *user, void *conn, const char *text, size_t len)
+{
+    (void)user;
+    check_output(text, len);
+    /* Connection 3 refuses everything, as a full send queue would. */
+    return *(int *)conn == 3 ? MC_ELIMIT : MC_OK;
+}
+
+static void f_close(void *user, void *conn, int code, const char *reason)
+{
+    (void)user;
+    (void)conn;
+    if (code < 4000 || code > 4999 || reason == NULL)
+        __builtin_trap();
+}
+
+static int f_random(void *user, uint8_t *buf, size_t len)
+{
+    fuzz_world *w = user;
+    size_t i;
+
+    /* All-zero tokens, so inputs can carry a valid one (32 zeros) and reach takeovers. */
+    for (i = 0; i < len; i++)
+        buf[i] = 0;
+    w->counter++;
+    return MC_OK;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    mc_signal_io io = { f_send, f_close, f_random, NULL };
+    mc_signal_config cfg;
+    mc_registry *reg = NULL;
+    mc_signal *sig = NULL;
+    mc_signal_session *s[NSESS];
+    fuzz_world w;
+    size_t pos = 0;
+    int i;
+
+    memset(&w, 0, sizeof(w));
+    mc_signal_config_default(&cfg);
+    cfg.max_message = 512;
+    cfg.max_name = 8;
+    cfg.max_depth = 8;
+    if (mc_registry_create_memory(NULL, &reg) != MC_OK ||
+        mc_signal_create(&cfg, reg, &io, &w, &sig) != MC_OK)
+        __builtin_trap();
+    for (i = 0; i < NSESS; i++) {
+        w.conns[i] = i;
+        if (mc_signal_session_open(sig, &w.conns[i], &s[i]) != MC_OK)
+            __builtin_trap();
+    }
+    while (pos < size) {
+        const uint8_t *end = memchr(data + pos, 0xff, size - pos);
+        size_t len = end != NULL ? (size_t)(end - (data + pos)) : size - pos;
+
+        if (len > 0) {
+            uint8_t op = data[pos];
+            int k = op & 3;
+
+            if (op >= 0xe0) {
+                mc_signal_session_close(sig, s[k]);
+                if (mc_signal_session_open(sig, &w.conns[k], &s[k]) != MC_OK)
+                    __builtin_trap();
+            } else {
+                /* Copy so ASan catches any read past the message. */
+                char *msg = malloc(len - 1 ? len - 1 : 1);
+
+                memcpy(msg, data + pos + 1, len - 1);
+                mc_signal_handle(sig, s[k], msg, len - 1);
+                free(msg);
+            }
+        }
+        pos += len + 1;
+    }
+    for (i = 0; i < NSESS; i++)
+        mc_signal_session_close(sig, s[i]);
+    if (mc_registry_count(reg) != 0)
+        __builtin_trap();
+    mc_signal_destroy(sig);
+    mc_registry_destroy(reg);
+    return 0;
+}

@@ -1,0 +1,972 @@
+/* test_signal.c: the signaling protocol engine and the session registry, message by
+ * message: the book's sequences, every bad input, disconnects, the opt-in extensions. */
+#include <cJSON.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "mc_test.h"
+#include "registry.h"
+#include "mc_signal.h"
+
+#define NCONN 8
+#define NBOX 64
+
+/* ---- a fake transport: every connection has an outbox of sent messages ---- */
+
+typedef struct conn {
+    char *box[NBOX];
+    size_t head, count;
+    int refuse;               /* send() fails */
+    int close_code;           /* set by io.close */
+    char close_reason[80];
+} conn;
+
+typedef struct world {
+    conn conns[NCONN];
+    mc_registry *reg;
+    mc_signal *sig;
+    mc_signal_session *s[NCONN];
+    unsigned seed;
+    int with_extra;
+} world;
+
+static int t_send(void *user, void *c, const char *text, size_t len)
+{
+    conn *k = c;
+    char *copy;
+
+    (void)user;
+    if (k->refuse)
+        return MC_ELIMIT;
+    if (k->count == NBOX) {
+        fprintf(stderr, "test outbox full\n");
+        return MC_ELIMIT;
+    }
+    copy = malloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    k->box[(k->head + k->count) % NBOX] = copy;
+    k->count++;
+    return MC_OK;
+}
+
+static void t_close(void *user, void *c, int code, const char *reason)
+{
+    conn *k = c;
+
+    (void)user;
+    k->close_code = code;
+    snprintf(k->close_reason, sizeof(k->close_reason), "%s", reason);
+}
+
+static int t_random(void *user, uint8_t *buf, size_t len)
+{
+    world *w = user;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        buf[i] = (uint8_t)mc_test_rand(&w->seed);
+    return MC_OK;
+}
+
+static size_t t_extra(void *user, void *c, const char *name, size_t name_len, char *buf, size_t cap)
+{
+    world *w = user;
+    int n;
+
+    (void)c;
+    if (!w->with_extra)
+        return 0;
+    n = snprintf(buf, cap, ",\"iceServers\":[{\"urls\":\"stun:example.org:3478\"}],\"len\":%zu", name_len);
+    (void)name;
+    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+}
+
+static void world_init(world *w, const mc_signal_config *cfg, int with_close)
+{
+    mc_signal_io io = { t_send, with_close ? t_close : NULL, t_random, t_extra };
+    int i;
+
+    memset(w, 0, sizeof(*w));
+    w->seed = 2024;
+    MC_CHECK_EQ(mc_registry_create_memory(NULL, &w->reg), MC_OK);
+    MC_CHECK_EQ(mc_signal_create(cfg, w->reg, &io, w, &w->sig), MC_OK);
+    for (i = 0; i < NCONN; i++)
+        MC_CHECK_EQ(mc_signal_session_open(w->sig, &w->conns[i], &w->s[i]), MC_OK);
+}
+
+static void drain(world *w, int i)
+{
+    conn *k = &w->conns[i];
+
+    while (k->count) {
+        free(k->box[k->head]);
+        k->head = (k->head + 1) % NBOX;
+        k->count--;
+    }
+}
+
+static void world_free(world *w)
+{
+    int i;
+
+    for (i = 0; i < NCONN; i++)
+        drain(w, i);
+    mc_signal_destroy(w->sig);
+    MC_CHECK_EQ(mc_registry_count(w->reg), 0);
+    mc_registry_destroy(w->reg);
+}
+
+static int feed(world *w, int i, const char *text)
+{
+    return mc_signal_handle(w->sig, w->s[i], text, strlen(text));
+}
+
+/* Pop the oldest message sent to connection i, parsed (NULL when none). */
+static cJSON *take(world *w, int i)
+{
+    conn *k = &w->conns[i];
+    cJSON *j;
+
+    if (k->count == 0)
+        return NULL;
+    j = cJSON_Parse(k->box[k->head]);
+    if (j == NULL)
+        fprintf(stderr, "not JSON: %s\n", k->box[k->head]);
+    free(k->box[k->head]);
+    k->head = (k->head + 1) % NBOX;
+    k->count--;
+    return j;
+}
+
+static const char *str(const cJSON *j, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int has(const cJSON *j, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(j, key) != NULL;
+}
+
+static int is_true(const cJSON *j, const char *key)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, key));
+}
+
+/* Expect the next message to connection i to be {type:"error", code}; returns its message. */
+#define EXPECT_ERROR(w, i, want_code)                                     \
+    do {                                                                  \
+        cJSON *e_ = take((w), (i));                                       \
+        MC_CHECK(e_ != NULL);                                             \
+        MC_CHECK_STR(str(e_, "type"), "error");                           \
+        MC_CHECK_STR(str(e_, "code"), (want_code));                       \
+        MC_CHECK(str(e_, "message") != NULL && str(e_, "message")[0]);    \
+        cJSON_Delete(e_);                                                 \
+    } while (0)
+
+#define EXPECT_NOTHING(w, i) MC_CHECK_EQ((w)->conns[(i)].count, 0)
+
+static void login_ok(world *w, int i, const char *name)
+{
+    char msg[256];
+    cJSON *r;
+
+    snprintf(msg, sizeof(msg), "{\"type\":\"login\",\"name\":\"%s\"}", name);
+    MC_CHECK_EQ(feed(w, i, msg), MC_OK);
+    r = take(w, i);
+    MC_CHECK_STR(str(r, "type"), "login");
+    MC_CHECK(is_true(r, "success"));
+    cJSON_Delete(r);
+    MC_CHECK_STR(mc_signal_session_name(w->s[i]), name);
+}
+
+/* ---- the registry ---- */
+
+static void test_registry(void)
+{
+    mc_registry *r = NULL;
+    mc_registry_memory_config cfg;
+    int a, b, c[5000];
+    char name[32];
+    int i;
+
+    /* SipHash-2-4 reference vector: key 00..0f, message 00..0e. */
+    {
+        uint64_t key[2] = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
+        uint8_t m[15];
+
+        for (i = 0; i < 15; i++)
+            m[i] = (uint8_t)i;
+        MC_CHECK(mc_registry_hash(key, m, 15) == 0xa129ca6149be45e5ULL);
+        MC_CHECK(mc_registry_hash(key, m, 0) == 0x726fdb47dd0e0e31ULL);
+    }
+
+    mc_registry_memory_config_default(&cfg);
+    cfg.initial_buckets = 3;
+    MC_CHECK_EQ(mc_registry_create_memory(&cfg, &r), MC_OK);
+    MC_CHECK_EQ(mc_registry_claim(r, "alice", 5, &a), MC_OK);
+    MC_CHECK_EQ(mc_registry_claim(r, "alice", 5, &b), MC_ESTATE);
+    MC_CHECK_EQ(mc_registry_claim(r, "alice", 5, &a), MC_ESTATE);
+    MC_CHECK_EQ(mc_registry_claim(r, "Alice", 5, &b), MC_OK);      /* case-sensitive */
+    MC_CHECK_EQ(mc_registry_claim(r, "ali", 3, &b), MC_OK);        /* lengths, not prefixes */
+    MC_CHECK(mc_registry_find(r, "alice", 5) == &a);
+    MC_CHECK(mc_registry_find(r, "alicex", 5) == &a);              /* len bytes only */
+    MC_CHECK(mc_registry_find(r, "alic", 4) == NULL);
+    MC_CHECK_EQ(mc_registry_count(r), 3);
+    MC_CHECK_EQ(mc_registry_release(r, "alice", 5, &b), MC_ENAME); /* not b's */
+    MC_CHECK_EQ(mc_registry_release(r, "alice", 5, &a), MC_OK);
+    MC_CHECK_EQ(mc_registry_release(r, "alice", 5, &a), MC_ENAME);
+    MC_CHECK(mc_registry_find(r, "alice", 5) == NULL);
+    MC_CHECK_EQ(mc_registry_count(r), 2);
+
+    /* Many names: the table grows and everything is still found. */
+    for (i = 0; i < 5000; i++) {
+        snprintf(name, sizeof(name), "user-%d", i);
+        MC_CHECK_EQ(mc_registry_claim(r, name, strlen(name), &c[i]), MC_OK);
+    }
+    MC_CHECK_EQ(mc_registry_count(r), 5002);
+    for (i = 0; i < 5000; i += 7) {
+        snprintf(name, sizeof(name), "user-%d", i);
+        if (mc_registry_find(r, name, strlen(name)) != &c[i])
+            MC_CHECK(!"lost a name");
+    }
+    for (i = 0; i < 5000; i += 2) {
+        snprintf(name, sizeof(name), "user-%d", i);
+        MC_CHECK_EQ(mc_registry_release(r, name, strlen(name), &c[i]), MC_OK);
+    }
+    MC_CHECK_EQ(mc_registry_count(r), 2502);
+
+    /* Bad arguments. */
+    MC_CHECK_EQ(mc_registry_claim(r, "", 0, &a), MC_EINVAL);
+    MC_CHECK_EQ(mc_registry_claim(r, NULL, 3, &a), MC_EINVAL);
+    MC_CHECK_EQ(mc_registry_claim(r, "x", 1, NULL), MC_EINVAL);
+    MC_CHECK_EQ(mc_registry_claim(NULL, "x", 1, &a), MC_EINVAL);
+    MC_CHECK(mc_registry_find(NULL, "x", 1) == NULL);
+    MC_CHECK_EQ(mc_registry_count(NULL), 0);
+    MC_CHECK_EQ(mc_registry_create_memory(NULL, NULL), MC_EINVAL);
+    {
+        mc_registry *none = (mc_registry *)1;
+
+        MC_CHECK_EQ(mc_registry_create(NULL, NULL, &none), MC_EINVAL);
+        MC_CHECK(none == NULL);
+    }
+    mc_registry_destroy(r);     /* frees the remaining entries (checked by ASan) */
+    mc_registry_destroy(NULL);
+}
+
+/* ---- the engine ---- */
+
+static void test_config(void)
+{
+    mc_signal_config cfg;
+    mc_signal_io io = { t_send, NULL, NULL, NULL };
+    mc_registry *r;
+    mc_signal *s = (mc_signal *)1;
+
+    mc_signal_config_default(&cfg);
+    MC_CHECK_EQ(cfg.max_message, 65536);
+    MC_CHECK_EQ(cfg.max_name, 64);
+    MC_CHECK_EQ(cfg.max_depth, 16);
+    MC_CHECK_EQ(mc_registry_create_memory(NULL, &r), MC_OK);
+    cfg.max_name = 0;
+    MC_CHECK_EQ(mc_signal_create(&cfg, r, &io, NULL, &s), MC_EINVAL);
+    MC_CHECK(s == NULL);
+    mc_signal_config_default(&cfg);
+    cfg.max_depth = 0;
+    MC_CHECK_EQ(mc_signal_create(&cfg, r, &io, NULL, &s), MC_EINVAL);
+    mc_signal_config_default(&cfg);
+    cfg.max_message = 10;
+    MC_CHECK_EQ(mc_signal_create(&cfg, r, &io, NULL, &s), MC_EINVAL);
+    MC_CHECK_EQ(mc_signal_create(NULL, NULL, &io, NULL, &s), MC_EINVAL);
+    MC_CHECK_EQ(mc_signal_create(NULL, r, NULL, NULL, &s), MC_EINVAL);
+    io.send = NULL;
+    MC_CHECK_EQ(mc_signal_create(NULL, r, &io, NULL, &s), MC_EINVAL);
+    io.send = t_send;
+    MC_CHECK_EQ(mc_signal_create(NULL, r, &io, NULL, &s), MC_OK);
+    MC_CHECK_EQ(mc_signal_handle(s, NULL, "{}", 2), MC_EINVAL);
+    MC_CHECK_EQ(mc_signal_session_open(s, NULL, NULL), MC_EINVAL);
+    mc_signal_session_close(s, NULL);
+    mc_signal_destroy(s);
+    mc_signal_destroy(NULL);
+    mc_registry_destroy(r);
+    MC_CHECK(mc_signal_error_code(MC_SIGNAL_ERR_COUNT) == NULL);
+    MC_CHECK_STR(mc_signal_error_code(MC_SIGNAL_ERR_UNKNOWN_USER), "unknown-user");
+}
+
+/* The book's wscat session (chapter 4), byte for byte, and what each side receives. */
+static void test_book_sequence(void)
+{
+    world w;
+    cJSON *m;
+    mc_signal_stats st;
+
+    world_init(&w, NULL, 1);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\": \"login\", \"name\": \"UserA\"}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "login");
+    MC_CHECK(is_true(m, "success"));
+    MC_CHECK_STR(str(m, "name"), "UserA");
+    MC_CHECK(str(m, "token") != NULL && strlen(str(m, "token")) == 32);
+    cJSON_Delete(m);
+    login_ok(&w, 1, "UserB");
+
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\": \"offer\", \"name\": \"UserB\", \"offer\": \"hello\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 0);                 /* no ack without an id */
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "offer");
+    MC_CHECK_STR(str(m, "offer"), "hello");
+    MC_CHECK_STR(str(m, "name"), "UserA");
+    MC_CHECK_STR(str(m, "from"), "UserA");
+    cJSON_Delete(m);
+    MC_CHECK_STR(mc_signal_session_peer(w.s[0]), "UserB");
+
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\": \"answer\", \"name\": \"UserA\", \"answer\": \"hello to you too!\"}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "answer");
+    MC_CHECK_STR(str(m, "answer"), "hello to you too!");
+    MC_CHECK_STR(str(m, "from"), "UserB");
+    MC_CHECK(!has(m, "name"));
+    cJSON_Delete(m);
+    MC_CHECK_STR(mc_signal_session_peer(w.s[1]), "UserA");
+
+    /* The book's own test sends the candidate to "userA" (lower case): nobody has that
+     * name. The book's server dropped it silently; we say so. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\": \"candidate\", \"name\": \"userA\", \"candidate\": \"test\"}"), MC_ENAME);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "error");
+    MC_CHECK_STR(str(m, "code"), "unknown-user");
+    MC_CHECK_STR(str(m, "name"), "userA");
+    cJSON_Delete(m);
+
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\": \"candidate\", \"name\": \"UserB\", \"candidate\": \"test\"}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "candidate");
+    MC_CHECK_STR(str(m, "candidate"), "test");
+    MC_CHECK_STR(str(m, "from"), "UserA");
+    cJSON_Delete(m);
+
+    /* Hang up: the book's client sends leave with the peer's name. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"name\":\"UserB\"}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    MC_CHECK_STR(str(m, "from"), "UserA");
+    cJSON_Delete(m);
+    EXPECT_NOTHING(&w, 0);
+    MC_CHECK(mc_signal_session_peer(w.s[0]) == NULL);
+    MC_CHECK(mc_signal_session_peer(w.s[1]) == NULL);
+
+    /* And they can call again. */
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"UserA\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "offer");
+    MC_CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(m, "offer"), "sdp"), "v=0\r\n");
+    MC_CHECK_STR(str(m, "name"), "UserB");
+    cJSON_Delete(m);
+
+    mc_signal_get_stats(w.sig, &st);
+    MC_CHECK_EQ(st.sessions, NCONN);
+    MC_CHECK_EQ(st.users, 2);
+    MC_CHECK_EQ(st.logins, 2);
+    MC_CHECK_EQ(st.relayed, 5);
+    MC_CHECK_EQ(st.errors[MC_SIGNAL_ERR_UNKNOWN_USER], 1);
+    MC_CHECK_EQ(st.messages, 8);
+    world_free(&w);
+}
+
+static void test_login_rules(void)
+{
+    world w;
+    cJSON *m;
+    char msg[256], name[80];
+
+    world_init(&w, NULL, 1);
+    login_ok(&w, 0, "alice");
+
+    /* Taken. */
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"login\",\"name\":\"alice\"}"), MC_ESTATE);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "login");
+    MC_CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(m, "success")));
+    MC_CHECK_STR(str(m, "code"), "name-taken");
+    MC_CHECK(str(m, "reason") != NULL);
+    cJSON_Delete(m);
+    MC_CHECK(mc_signal_session_name(w.s[1]) == NULL);
+
+    /* Already logged in (same or another name). */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"login\",\"name\":\"alice\"}"), MC_ESTATE);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "code"), "already-logged-in");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"login\",\"name\":\"alice2\"}"), MC_ESTATE);
+    cJSON_Delete(take(&w, 0));
+    MC_CHECK(mc_registry_find(w.reg, "alice2", 6) == NULL);
+
+    /* Invalid names: each gets success:false, code invalid-name. */
+    {
+        static const char *const bad[] = {
+            "{\"type\":\"login\",\"name\":\"\"}",
+            "{\"type\":\"login\"}",
+            "{\"type\":\"login\",\"name\":null}",
+            "{\"type\":\"login\",\"name\":42}",
+            "{\"type\":\"login\",\"name\":[\"x\"]}",
+            "{\"type\":\"login\",\"name\":\"tab\\there\"}",
+            "{\"type\":\"login\",\"name\":\"del\\u007f\"}",
+            "{\"type\":\"login\",\"Name\":\"bob\"}",
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            MC_CHECK_EQ(feed(&w, 2, bad[i]), MC_ENAME);
+            m = take(&w, 2);
+            MC_CHECK_STR(str(m, "type"), "login");
+            MC_CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(m, "success")));
+            MC_CHECK_STR(str(m, "code"), "invalid-name");
+            cJSON_Delete(m);
+        }
+    }
+
+    /* Length: 64 bytes is fine, 65 is not (bytes, not characters). */
+    memset(name, 'n', 65);
+    name[65] = '\0';
+    snprintf(msg, sizeof(msg), "{\"type\":\"login\",\"name\":\"%s\"}", name);
+    MC_CHECK_EQ(feed(&w, 2, msg), MC_ENAME);
+    m = take(&w, 2);
+    MC_CHECK_STR(str(m, "code"), "invalid-name");
+    MC_CHECK(strstr(str(m, "reason"), "64") != NULL);
+    cJSON_Delete(m);
+    name[64] = '\0';
+    login_ok(&w, 2, name);
+
+    /* Non-ASCII names, raw or escaped, and JSON-special characters. */
+    login_ok(&w, 3, "Jos\xc3\xa9 \xf0\x9f\x98\x80");
+    MC_CHECK_EQ(feed(&w, 4, "{\"type\":\"login\",\"name\":\"quote\\\"back\\\\slash\"}"), MC_OK);
+    m = take(&w, 4);
+    MC_CHECK_STR(str(m, "name"), "quote\"back\\slash");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(feed(&w, 5, "{\"type\":\"login\",\"name\":\"\\u00e9t\\u00e9\"}"), MC_OK);
+    cJSON_Delete(take(&w, 5));
+    MC_CHECK_STR(mc_signal_session_name(w.s[5]), "\xc3\xa9t\xc3\xa9");
+
+    /* A closed session frees its name. */
+    mc_signal_session_close(w.sig, w.s[0]);
+    MC_CHECK_EQ(mc_signal_session_open(w.sig, &w.conns[0], &w.s[0]), MC_OK);
+    login_ok(&w, 1, "alice");
+    world_free(&w);
+}
+
+static void test_relay_errors(void)
+{
+    world w;
+    cJSON *m;
+
+    world_init(&w, NULL, 1);
+
+    /* Before login. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"bob\",\"offer\":{}}"), MC_ESTATE);
+    EXPECT_ERROR(&w, 0, "not-logged-in");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"bob\",\"candidate\":{}}"), MC_ESTATE);
+    EXPECT_ERROR(&w, 0, "not-logged-in");
+
+    login_ok(&w, 0, "alice");
+    login_ok(&w, 1, "bob");
+
+    /* Unknown users, for every relayed type. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"carol\",\"offer\":{}}"), MC_ENAME);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "code"), "unknown-user");
+    MC_CHECK_STR(str(m, "name"), "carol");
+    MC_CHECK(strstr(str(m, "message"), "carol") != NULL);
+    cJSON_Delete(m);
+    MC_CHECK(mc_signal_session_peer(w.s[0]) == NULL);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"answer\",\"name\":\"carol\",\"answer\":{}}"), MC_ENAME);
+    EXPECT_ERROR(&w, 0, "unknown-user");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"carol\",\"candidate\":{}}"), MC_ENAME);
+    EXPECT_ERROR(&w, 0, "unknown-user");
+    EXPECT_NOTHING(&w, 1);
+
+    /* Missing or mistyped fields. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"offer\":{}}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":7,\"offer\":{}}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"bob\"}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"answer\",\"name\":\"bob\",\"offer\":{}}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"name\":{}}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    EXPECT_NOTHING(&w, 1);
+
+    /* To oneself. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"alice\",\"offer\":{}}"), MC_ENAME);
+    EXPECT_ERROR(&w, 0, "self");
+
+    /* Any JSON value is a payload, null included. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"bob\",\"candidate\":null}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(m, "candidate")));
+    cJSON_Delete(m);
+
+    /* The recipient's transport refuses: the sender hears about it. */
+    w.conns[1].refuse = 1;
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"bob\",\"candidate\":{}}"), MC_ESTATE);
+    EXPECT_ERROR(&w, 0, "undeliverable");
+    w.conns[1].refuse = 0;
+
+    /* The session is still fine. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"bob\",\"offer\":1}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "offer");
+    cJSON_Delete(m);
+    world_free(&w);
+}
+
+static void test_bad_messages(void)
+{
+    static const char *const not_json[] = {
+        "hello", "{", "}", "[1,2]", "null", "\"text\"", "42", "true",
+        "{\"type\":\"login\"} x", "{\"type\":\"login\",}", "{'type':'login'}",
+        "{\"type\":\"lo\ngin\"}", "{\"a\":\"\\u0000\"}", "{\"type\":\"login\",\"name\":\"a\\u0000b\"}",
+        "{\"a\":\"\\", " ", "{\"a\":1}\x01",
+    };
+    world w;
+    cJSON *m;
+    size_t i;
+    mc_signal_stats st;
+
+    world_init(&w, NULL, 1);
+    login_ok(&w, 0, "alice");
+    login_ok(&w, 1, "bob");
+
+    for (i = 0; i < sizeof(not_json) / sizeof(not_json[0]); i++) {
+        int rc = feed(&w, 0, not_json[i]);
+
+        if (rc != MC_EFORMAT)
+            fprintf(stderr, "input %zu: %s\n", i, not_json[i]);
+        MC_CHECK_EQ(rc, MC_EFORMAT);
+        EXPECT_ERROR(&w, 0, "bad-json");
+    }
+    MC_CHECK_EQ(mc_signal_handle(w.sig, w.s[0], "", 0), MC_EFORMAT);
+    EXPECT_ERROR(&w, 0, "bad-json");
+    /* Embedded NUL byte. */
+    MC_CHECK_EQ(mc_signal_handle(w.sig, w.s[0], "{\"type\":\"x\0\"}", 13), MC_EFORMAT);
+    EXPECT_ERROR(&w, 0, "bad-json");
+
+    /* An escaped backslash before "u0000" is just text. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"bob\",\"candidate\":\"\\\\u0000\"}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "candidate"), "\\u0000");
+    cJSON_Delete(m);
+
+    /* Not UTF-8. */
+    {
+        static const char *const bad_utf8[] = {
+            "{\"type\":\"\xff\"}", "{\"type\":\"\xc0\xaf\"}", "{\"type\":\"\xed\xa0\x80\"}",
+            "{\"type\":\"\xe2\x82\"}", "{\"type\":\"\xf4\x90\x80\x80\"}", "{\"a\":\"\x80\"}",
+        };
+        for (i = 0; i < sizeof(bad_utf8) / sizeof(bad_utf8[0]); i++) {
+            MC_CHECK_EQ(feed(&w, 0, bad_utf8[i]), MC_EFORMAT);
+            EXPECT_ERROR(&w, 0, "bad-utf8");
+        }
+    }
+
+    /* Unknown, missing and mistyped types; keys are case-sensitive. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"dance\"}"), MC_EPROTOCOL);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "code"), "unknown-type");
+    MC_CHECK_STR(str(m, "message"), "Unrecognized command: dance");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(feed(&w, 0, "{\"name\":\"bob\"}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":5}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"Type\":\"login\",\"name\":\"x\"}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"LOGIN\",\"name\":\"x\"}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "unknown-type");
+    /* A long type is cut in the error text, at a character boundary. */
+    {
+        char msg[400];
+        const char *text;
+
+        strcpy(msg, "{\"type\":\"");
+        for (i = 0; i < 100; i++)
+            strcat(msg, "\xc3\xa9");
+        strcat(msg, "\"}");
+        MC_CHECK_EQ(feed(&w, 0, msg), MC_EPROTOCOL);
+        m = take(&w, 0);
+        text = str(m, "message");
+        MC_CHECK(text != NULL && strlen(text) < 100);
+        cJSON_Delete(m);
+    }
+    /* Control characters from escapes come back escaped, so the reply is valid JSON. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"a\\u0001\\\"b\"}"), MC_EPROTOCOL);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "message"), "Unrecognized command: a\x01\"b");
+    cJSON_Delete(m);
+
+    /* After all that the session still works, and bob heard nothing. */
+    EXPECT_NOTHING(&w, 1);
+    MC_CHECK_EQ(feed(&w, 0, "  {\"type\":\"offer\",\"name\":\"bob\",\"offer\":\"o\"}\r\n"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "offer"), "o");
+    cJSON_Delete(m);
+
+    mc_signal_get_stats(w.sig, &st);
+    MC_CHECK(st.errors[MC_SIGNAL_ERR_JSON] >= 18);
+    MC_CHECK_EQ(st.errors[MC_SIGNAL_ERR_UTF8], 6);
+    world_free(&w);
+}
+
+static void test_limits(void)
+{
+    mc_signal_config cfg;
+    world w;
+    char *big;
+    cJSON *m;
+    size_t n, prefix;
+    int i;
+
+    mc_signal_config_default(&cfg);
+    cfg.max_message = 1000;
+    cfg.max_depth = 4;
+    cfg.max_name = 8;
+    world_init(&w, &cfg, 1);
+    login_ok(&w, 0, "12345678");
+    login_ok(&w, 1, "b");
+
+    /* Depth 4 passes (the message object counts), 5 does not. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"b\",\"candidate\":{\"a\":[{}]}}"), MC_OK);
+    cJSON_Delete(take(&w, 1));
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"b\",\"candidate\":{\"a\":[{\"b\":[]}]}}"), MC_ELIMIT);
+    EXPECT_ERROR(&w, 0, "too-deep");
+    /* Brackets inside strings do not count. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"b\",\"candidate\":\"[[[[[[{{{{\"}"), MC_OK);
+    cJSON_Delete(take(&w, 1));
+
+    /* Size: exactly max_message is handled, one more byte is rejected unparsed. */
+    big = malloc(1002);
+    n = prefix = (size_t)snprintf(big, 1002, "{\"type\":\"candidate\",\"name\":\"b\",\"candidate\":\"");
+    while (n < 998)
+        big[n++] = 'x';
+    big[n++] = '"';
+    big[n++] = '}';
+    big[n] = '\0';
+    MC_CHECK_EQ(n, 1000);
+    MC_CHECK_EQ(mc_signal_handle(w.sig, w.s[0], big, n), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_EQ(strlen(str(m, "candidate")), 998 - prefix);
+    cJSON_Delete(m);
+    memmove(big + 1, big, n + 1);
+    big[0] = ' ';
+    MC_CHECK_EQ(mc_signal_handle(w.sig, w.s[0], big, n + 1), MC_ELIMIT);
+    EXPECT_ERROR(&w, 0, "too-large");
+    free(big);
+
+    /* Numbers that cJSON re-encodes longer (1E9 -> 1000000000) still fit the output. */
+    {
+        char msg[1001];
+
+        n = (size_t)snprintf(msg, sizeof(msg), "{\"type\":\"candidate\",\"name\":\"b\",\"candidate\":[");
+        for (i = 0; n + 5 < 999; i++) {
+            memcpy(msg + n, "9E9,", 4);
+            n += 4;
+        }
+        msg[n - 1] = ']';
+        msg[n++] = '}';
+        msg[n] = '\0';
+        MC_CHECK_EQ(feed(&w, 0, msg), MC_OK);
+        m = take(&w, 1);
+        MC_CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m, "candidate")) == i);
+        cJSON_Delete(m);
+    }
+
+    /* Name limit from the config. */
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"login\",\"name\":\"123456789\"}"), MC_ENAME);
+    cJSON_Delete(take(&w, 2));
+    world_free(&w);
+}
+
+static void test_leave_rules(void)
+{
+    world w;
+    cJSON *m;
+
+    world_init(&w, NULL, 1);
+    /* Not logged in, not in a call, unknown names: harmless, nothing sent. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\"}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"name\":\"nobody\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 0);
+    login_ok(&w, 0, "a");
+    login_ok(&w, 1, "b");
+    login_ok(&w, 2, "c");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\"}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"name\":\"nobody\"}"), MC_OK);
+    /* A stray leave to someone a is not in a call with does not reach them. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"name\":\"b\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 0);
+    EXPECT_NOTHING(&w, 1);
+
+    /* b and c in a call; a's stray leave to c does not end it. */
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"c\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"answer\",\"name\":\"b\",\"answer\":{}}"), MC_OK);
+    drain(&w, 1);
+    drain(&w, 2);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"name\":\"c\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 2);
+    MC_CHECK_STR(mc_signal_session_peer(w.s[2]), "b");
+
+    /* leave without a name goes to the current peer. */
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"leave\"}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    MC_CHECK_STR(str(m, "from"), "c");
+    cJSON_Delete(m);
+    MC_CHECK(mc_signal_session_peer(w.s[1]) == NULL);
+    MC_CHECK(mc_signal_session_peer(w.s[2]) == NULL);
+
+    /* The callee can hang up before answering (only the caller recorded the call). */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"leave\",\"name\":\"a\"}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    cJSON_Delete(m);
+    MC_CHECK(mc_signal_session_peer(w.s[0]) == NULL);
+    world_free(&w);
+}
+
+static void test_disconnects(void)
+{
+    world w;
+    cJSON *m;
+    mc_signal_stats st;
+
+    world_init(&w, NULL, 1);
+    login_ok(&w, 0, "a");
+    login_ok(&w, 1, "b");
+    login_ok(&w, 2, "c");
+    login_ok(&w, 3, "d");
+
+    /* a calls b, b answers; a drops: b gets leave from a, a's name is free. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"answer\",\"name\":\"a\",\"answer\":{}}"), MC_OK);
+    drain(&w, 0);
+    drain(&w, 1);
+    mc_signal_session_close(w.sig, w.s[0]);
+    w.s[0] = NULL;
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    MC_CHECK_STR(str(m, "from"), "a");
+    cJSON_Delete(m);
+    MC_CHECK(mc_signal_session_peer(w.s[1]) == NULL);
+    MC_CHECK(mc_registry_find(w.reg, "a", 1) == NULL);
+
+    /* The callee drops before answering: the caller is told. */
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
+    drain(&w, 3);
+    /* d answered nobody, so only c recorded the call; when c drops, d (not in any call)
+     * is told, since it holds c's pending offer. */
+    mc_signal_session_close(w.sig, w.s[2]);
+    w.s[2] = NULL;
+    m = take(&w, 3);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    MC_CHECK_STR(str(m, "from"), "c");
+    cJSON_Delete(m);
+
+    /* b offers d, but d is now in a call with someone else: b's disconnect leaves it be. */
+    MC_CHECK_EQ(mc_signal_session_open(w.sig, &w.conns[0], &w.s[0]), MC_OK);
+    login_ok(&w, 0, "e");
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"e\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"answer\",\"name\":\"d\",\"answer\":{}}"), MC_OK);
+    drain(&w, 0);
+    drain(&w, 3);
+    mc_signal_session_close(w.sig, w.s[1]);
+    w.s[1] = NULL;
+    EXPECT_NOTHING(&w, 3);
+
+    /* A session that never logged in closes silently. */
+    mc_signal_session_close(w.sig, w.s[5]);
+    w.s[5] = NULL;
+
+    mc_signal_get_stats(w.sig, &st);
+    MC_CHECK_EQ(st.sessions, NCONN - 3);
+    MC_CHECK_EQ(st.users, 2);
+    world_free(&w);
+}
+
+static void test_ids_and_acks(void)
+{
+    world w;
+    cJSON *m;
+
+    world_init(&w, NULL, 1);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"login\",\"name\":\"a\",\"id\":1}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "login");
+    MC_CHECK_EQ(cJSON_GetObjectItemCaseSensitive(m, "id")->valuedouble, 1);
+    cJSON_Delete(m);
+    login_ok(&w, 1, "b");
+
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{},\"id\":\"q-7\"}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "ack");
+    MC_CHECK_STR(str(m, "id"), "q-7");
+    cJSON_Delete(m);
+    m = take(&w, 1);
+    MC_CHECK(!has(m, "id"));               /* ids stay between a client and the server */
+    cJSON_Delete(m);
+
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"zed\",\"offer\":{},\"id\":9007199254740992}"), MC_ENAME);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "error");
+    MC_CHECK_EQ(cJSON_GetObjectItemCaseSensitive(m, "id")->valuedouble, 9007199254740992.0);
+    cJSON_Delete(m);
+    EXPECT_NOTHING(&w, 0);
+
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"id\":-3}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "ack");
+    cJSON_Delete(m);
+    drain(&w, 1);
+
+    /* Bad ids are rejected before anything happens. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{},\"id\":{}}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{},\"id\":1.5}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{},\"id\":1e300}"), MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{},"
+                            "\"id\":\"12345678901234567890123456789012345678901234567890123456789012345\"}"),
+                MC_EPROTOCOL);
+    EXPECT_ERROR(&w, 0, "bad-field");
+    EXPECT_NOTHING(&w, 1);
+    world_free(&w);
+}
+
+static void test_takeover(void)
+{
+    world w;
+    cJSON *m;
+    char token[40], msg[160];
+
+    /* Without io.close there is no takeover. */
+    world_init(&w, NULL, 0);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"login\",\"name\":\"a\"}"), MC_OK);
+    m = take(&w, 0);
+    snprintf(token, sizeof(token), "%s", str(m, "token"));
+    cJSON_Delete(m);
+    snprintf(msg, sizeof(msg), "{\"type\":\"login\",\"name\":\"a\",\"token\":\"%s\"}", token);
+    MC_CHECK_EQ(feed(&w, 1, msg), MC_ESTATE);
+    cJSON_Delete(take(&w, 1));
+    world_free(&w);
+
+    world_init(&w, NULL, 1);
+    w.with_extra = 1;
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"login\",\"name\":\"a\"}"), MC_OK);
+    m = take(&w, 0);
+    snprintf(token, sizeof(token), "%s", str(m, "token"));
+    /* login_extra members are in the reply. */
+    MC_CHECK(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(m, "iceServers")));
+    MC_CHECK_EQ(cJSON_GetObjectItemCaseSensitive(m, "len")->valuedouble, 1);
+    cJSON_Delete(m);
+    login_ok(&w, 1, "b");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"answer\",\"name\":\"a\",\"answer\":{}}"), MC_OK);
+    drain(&w, 0);
+    drain(&w, 1);
+
+    /* A wrong token, or none: taken. */
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"login\",\"name\":\"a\",\"token\":\"00000000000000000000000000000000\"}"), MC_ESTATE);
+    cJSON_Delete(take(&w, 2));
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"login\",\"name\":\"a\",\"token\":7}"), MC_ESTATE);
+    cJSON_Delete(take(&w, 2));
+    MC_CHECK_EQ(w.conns[0].close_code, 0);
+
+    /* The right token: the name and the call move, the old connection is closed. */
+    snprintf(msg, sizeof(msg), "{\"type\":\"login\",\"name\":\"a\",\"token\":\"%s\"}", token);
+    MC_CHECK_EQ(feed(&w, 2, msg), MC_OK);
+    m = take(&w, 2);
+    MC_CHECK(is_true(m, "success"));
+    MC_CHECK(strcmp(str(m, "token"), token) != 0);   /* a fresh token */
+    cJSON_Delete(m);
+    MC_CHECK_EQ(w.conns[0].close_code, 4001);
+    MC_CHECK(mc_signal_session_name(w.s[0]) == NULL);
+    MC_CHECK(mc_registry_find(w.reg, "a", 1) == w.s[2]);
+    MC_CHECK_STR(mc_signal_session_peer(w.s[2]), "b");
+    EXPECT_NOTHING(&w, 1);                 /* b's call goes on */
+
+    /* The old connection's close tells nobody anything. */
+    mc_signal_session_close(w.sig, w.s[0]);
+    w.s[0] = NULL;
+    EXPECT_NOTHING(&w, 1);
+
+    /* The old token is spent. */
+    MC_CHECK_EQ(feed(&w, 3, msg), MC_ESTATE);
+    cJSON_Delete(take(&w, 3));
+    world_free(&w);
+}
+
+static void test_reject(void)
+{
+    world w;
+    mc_signal_stats st;
+
+    world_init(&w, NULL, 1);
+    mc_signal_reject(w.sig, w.s[0], MC_SIGNAL_ERR_RATE, "slow down");
+    EXPECT_ERROR(&w, 0, "rate-limited");
+    mc_signal_reject(w.sig, w.s[0], MC_SIGNAL_ERR_TOO_LARGE, NULL);
+    EXPECT_ERROR(&w, 0, "too-large");
+    mc_signal_reject(w.sig, w.s[0], MC_SIGNAL_ERR_COUNT, NULL);
+    EXPECT_NOTHING(&w, 0);
+    mc_signal_get_stats(w.sig, &st);
+    MC_CHECK_EQ(st.errors[MC_SIGNAL_ERR_RATE], 1);
+    MC_CHECK_EQ(st.errors[MC_SIGNAL_ERR_TOO_LARGE], 1);
+    world_free(&w);
+}
+
+/* A relayed payload arrives as the same JSON value (Unicode, escapes, numbers, nesting). */
+static void test_payload_fidelity(void)
+{
+    static const char payload[] =
+        "{\"candidate\":\"candidate:842163049 1 udp 1677729535 192.0.2.2 50006 typ srflx\","
+        "\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"h\\u00e9\\n\\\"\","
+        "\"list\":[1,-2.5,1e-7,true,false,null,\"\xe2\x82\xac\"],\"o\":{}}";
+    world w;
+    char msg[600];
+    cJSON *m, *want;
+
+    world_init(&w, NULL, 1);
+    login_ok(&w, 0, "a");
+    login_ok(&w, 1, "b");
+    snprintf(msg, sizeof(msg), "{\"type\":\"candidate\",\"name\":\"b\",\"candidate\":%s}", payload);
+    MC_CHECK_EQ(feed(&w, 0, msg), MC_OK);
+    m = take(&w, 1);
+    want = cJSON_Parse(payload);
+    MC_CHECK(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(m, "candidate"), want, 1));
+    cJSON_Delete(want);
+    cJSON_Delete(m);
+    world_free(&w);
+}
+
+int main(void)
+{
+    MC_RUN_TEST(test_registry);
+    MC_RUN_TEST(test_config);
+    MC_RUN_TEST(test_book_sequence);
+    MC_RUN_TEST(test_login_rules);
+    MC_RUN_TEST(test_relay_errors);
+    MC_RUN_TEST(test_bad_messages);
+    MC_RUN_TEST(test_limits);
+    MC_RUN_TEST(test_leave_rules);
+    MC_RUN_TEST(test_disconnects);
+    MC_RUN_TEST(test_ids_and_acks);
+    MC_RUN_TEST(test_takeover);
+    MC_RUN_TEST(test_reject);
+    MC_RUN_TEST(test_payload_fidelity);
+    return mc_test_finish();
+}
