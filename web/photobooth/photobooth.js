@@ -1,4 +1,5 @@
-// Photobooth: live camera preview filtered by the wasm core, capture, download as PNG.
+// Photobooth: live camera preview filtered and captioned by the wasm core, capture,
+// download as PNG.
 //
 // Where the browser allows it (module Workers and OffscreenCanvas), frames are filtered in
 // a Worker that owns the preview canvas, so the page stays responsive; otherwise on the
@@ -6,14 +7,20 @@
 // instead of queueing them.
 import { createMediaCore, FILTERS } from '../mediacore.js';
 import { openCamera } from '../lib/camera.js';
+import { drawTextItems } from '../lib/overlay.js';
+import { captionItems, DEFAULT_CAPTION } from './caption.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
   status: $('status'), preview: $('preview'), snapshot: $('snapshot'), video: $('video'),
   capture: $('capture'), download: $('download'), info: $('info'), filters: $('filters'),
+  caption: $('caption'), captionSize: $('caption-size'), captionSizeValue: $('caption-size-value'),
+  captionColor: $('caption-color'), captionPosition: $('caption-position'),
+  captionBox: $('caption-box'), timestamp: $('timestamp'),
 };
 
 let filter = 'none';
+let caption = { ...DEFAULT_CAPTION };   // sent with every frame
 let frames = 0;
 
 function setStatus(text, kind = '') {
@@ -64,9 +71,9 @@ class WorkerPipeline {
     });
   }
 
-  async render(video, name) {
+  async render(video, name, overlay) {
     const bitmap = await createImageBitmap(video);
-    await this.call({ type: 'frame', bitmap, filter: name }, [bitmap]);
+    await this.call({ type: 'frame', bitmap, filter: name, caption: overlay }, [bitmap]);
   }
 
   async capture() {
@@ -89,12 +96,17 @@ class MainPipeline {
     });
   }
 
-  async render(video, name) {
+  async render(video, name, overlay) {
     const { width, height } = this.canvas;
     this.ctx.drawImage(video, 0, 0, width, height);
-    if (name === 'none') return;
+    const items = captionItems(this.core, overlay, width, height);
+    if (name === 'none') {
+      drawTextItems(this.core, this.ctx, width, height, items);
+      return;
+    }
     const frame = this.ctx.getImageData(0, 0, width, height);
     this.core.filter(frame, name);
+    drawTextItems(this.core, this.ctx, width, height, items, frame);
     this.ctx.putImageData(frame, 0, 0);
   }
 
@@ -140,6 +152,22 @@ async function main() {
   ui.preview.addEventListener('click', () => {
     setFilter(FILTERS[(FILTERS.indexOf(filter) + 1) % FILTERS.length]);
   });
+  const readCaption = () => {
+    caption = {
+      caption: ui.caption.value,
+      size: Number(ui.captionSize.value),
+      color: ui.captionColor.value,
+      position: ui.captionPosition.value,
+      box: ui.captionBox.checked,
+      timestamp: ui.timestamp.checked,
+    };
+    ui.captionSizeValue.textContent = String(caption.size);
+  };
+  for (const el of [ui.caption, ui.captionSize, ui.captionColor, ui.captionPosition, ui.captionBox, ui.timestamp]) {
+    el.addEventListener('input', readCaption);
+    el.addEventListener('change', readCaption);
+  }
+  readCaption();
   let downloadUrl = null;
   ui.capture.addEventListener('click', async () => {
     ui.capture.disabled = true;
@@ -170,7 +198,7 @@ async function main() {
     if (!busy) {
       busy = true;
       try {
-        await pipeline.render(ui.video, filter);
+        await pipeline.render(ui.video, filter, caption);
         frames++;
         document.body.dataset.frames = String(frames);
       } catch (err) {

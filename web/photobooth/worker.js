@@ -1,7 +1,11 @@
 // Photobooth worker: owns the preview canvas (an OffscreenCanvas) and the media core.
-// Messages: init {canvas, width, height}, frame {bitmap, filter}, capture. Each gets a
-// reply with the same id: {type: 'ok', ...} or {type: 'error', message}.
+// Messages: init {canvas, width, height}, frame {bitmap, filter, caption}, capture. Each
+// gets a reply with the same id: {type: 'ok', ...} or {type: 'error', message}.
+// A frame is drawn, filtered, then captioned by the core, all here: whatever later reads
+// the canvas (the preview, a capture) sees the same pixels.
 import { createMediaCore } from '../mediacore.js';
+import { drawTextItems } from '../lib/overlay.js';
+import { captionItems } from './caption.js';
 
 let core = null;
 let canvas = null;
@@ -17,13 +21,18 @@ const handlers = {
     return { simd: core.features.simd };
   },
 
-  frame({ bitmap, filter }) {
-    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  frame({ bitmap, filter, caption }) {
+    const { width, height } = canvas;
+    ctx.drawImage(bitmap, 0, 0, width, height);
     bitmap.close();
+    const items = captionItems(core, caption, width, height);
     if (filter !== 'none') {
-      const frame = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      const frame = ctx.getImageData(0, 0, width, height);
       core.filter(frame, filter);
+      drawTextItems(core, ctx, width, height, items, frame);
       ctx.putImageData(frame, 0, 0);
+    } else {
+      drawTextItems(core, ctx, width, height, items);
     }
     return {};
   },
