@@ -48,6 +48,8 @@ export interface MediaCoreFeatures {
   readonly text: boolean;
   /** base64Encode / base64Decode are available. */
   readonly base64: boolean;
+  /** createFileSender / createFileReceiver are available. */
+  readonly fileshare: boolean;
 }
 
 /**
@@ -126,6 +128,13 @@ export class MediaCore {
    */
   base64Decode(text: string, options?: Base64DecodeOptions): Uint8Array;
   /**
+   * Send a file over an RTCDataChannel (chunked, checksummed, SHA-256 verified, resumable).
+   * Throws MC_EINVAL (not a Blob, bad mode), MC_ERANGE (chunk size), MC_ESTATE (closed).
+   */
+  createFileSender(file: Blob, options?: FileSenderOptions): FileSender;
+  /** Receive files from an RTCDataChannel, one after another. */
+  createFileReceiver(options?: FileReceiverOptions): FileReceiver;
+  /**
    * Draw UTF-8 text onto the frame in place, clipped to it; returns the metrics. Characters
    * no font has draw as a box; invalid UTF-16 (lone surrogates) draws U+FFFD. Throws
    * MediaCoreError: MC_EINVAL (bad option types or colours), MC_ENAME (align), MC_ERANGE
@@ -169,6 +178,129 @@ export interface Base64DecodeOptions {
   /** Decode into this array and return the written part of it. */
   into?: Uint8Array;
 }
+
+/** Anything shaped like an RTCDataChannel. */
+export interface DataChannelLike extends EventTarget {
+  readonly readyState: string;
+  readonly bufferedAmount: number;
+  bufferedAmountLowThreshold: number;
+  binaryType: string;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+}
+
+export interface FileSenderOptions {
+  /** The channel to send on (or call attach() later). */
+  channel?: DataChannelLike;
+  /** 'auto' (default): binary if the receiver takes it, else Base64 text. */
+  mode?: 'auto' | 'binary' | 'base64';
+  /** Where the chunk size comes from: pc.sctp.maxMessageSize, or this (16 KiB when unknown). */
+  peerConnection?: { sctp?: { maxMessageSize?: number } | null };
+  maxMessageSize?: number;
+  /** Payload bytes per chunk; overrides the above. */
+  chunkSize?: number;
+  /** Override the file's name / MIME type. */
+  name?: string;
+  type?: string;
+  /** bufferedAmount marks (default 8 MiB / 1 MiB), unacknowledged window (32 MiB), read size (4 MiB). */
+  highWaterMark?: number;
+  lowWaterMark?: number;
+  window?: number;
+  readSize?: number;
+  /** Least milliseconds between progress events (default 100). */
+  progressInterval?: number;
+}
+
+export interface TransferStats {
+  bytesDone: number; bytesSent: number; chunksDone: number; duplicates: number;
+  outOfOrder: number; corrupt: number; stale: number; resumes: number; errors: number;
+}
+
+export interface TransferResult {
+  id: string; name: string; size: number;
+  /** Complete, and (unless legacy) the SHA-256 matched on both sides. */
+  ok: boolean;
+  verified: boolean;
+  /** Lower-case hex SHA-256 of the file. */
+  sha256: string;
+  /** Why it failed or was refused: 'space: ...', 'declined: ...', ... */
+  reason: string;
+  code: MediaCoreErrorCode | null;
+  stats: TransferStats;
+}
+
+export interface TransferProgress {
+  bytes: number; total: number;
+  /** Bytes per second over the last few seconds. */
+  rate: number;
+  /** Seconds left at that rate. */
+  eta: number;
+}
+
+export class FileSender extends EventTarget {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  readonly chunkSize: number;
+  readonly mode: 'binary' | 'base64' | null;
+  readonly stats: TransferStats | null;
+  /** Offer and send; resolves when the receiver has verified the file. Rejects with
+   * MediaCoreError (.result): MC_ELIMIT (no space / too large), MC_ESTATE (declined, busy,
+   * cancelled), MC_ECHECKSUM (verification failed). */
+  start(): Promise<TransferResult>;
+  /** Continue on a new channel after a dropped connection. */
+  attach(channel: DataChannelLike): void;
+  cancel(reason?: string): void;
+  close(): void;
+}
+
+export interface FileOffer {
+  id: string; name: string;
+  /** null for a legacy (book) stream without a size. */
+  size: number | null;
+  type: string;
+  mode: 'binary' | 'base64' | 'legacy';
+  legacy: boolean;
+}
+
+export interface ReceivedFile extends TransferResult {
+  type: string;
+  legacy: boolean;
+  /** The file: on disk (origin private file system or the given handle) or in memory. */
+  file: File | Blob;
+  storage: 'opfs' | 'file' | 'memory' | 'custom';
+  /** Delete the stored copy (origin private file system). */
+  remove(): Promise<void>;
+}
+
+export interface FileReceiverOptions {
+  channel?: DataChannelLike;
+  /** Ask before accepting (default: accept every file). */
+  accept?: (offer: FileOffer) => boolean | Promise<boolean>;
+  /** 'auto' (default): the origin private file system where available, else memory. */
+  storage?: 'auto' | 'opfs' | 'memory' | ((offer: FileOffer) => Promise<FileSystemFileHandle>);
+  /** Free-space check (default navigator.storage.estimate) and margin (16 MiB). */
+  estimate?: () => Promise<{ quota?: number; usage?: number }>;
+  spaceMargin?: number;
+  maxFileSize?: number;
+  maxChunkSize?: number;
+  ackBytes?: number;
+  progressInterval?: number;
+}
+
+export class FileReceiver extends EventTarget {
+  /** The file being received, or null. */
+  readonly current: FileOffer | null;
+  readonly stats: TransferStats | null;
+  attach(channel: DataChannelLike): void;
+  cancel(reason?: string): void;
+  close(): void;
+}
+
+/** Defaults of the file transfer (sizes in bytes). */
+export const FileShareDefaults: Readonly<Record<string, number>>;
+
+/** Delete every file FileReceivers stored in the origin private file system. */
+export function clearReceivedFiles(): Promise<void>;
 
 /** MC_BASE64_* flag bits (src/core/base64.h); `scalar` forces the scalar path in tests. */
 export const Base64Flags: Readonly<{ url: 1; noPad: 2; forgiving: 4; scalar: 8 }>;

@@ -10,10 +10,12 @@ import { loadRuntime, MediaCoreError, hasWasmSimd } from './lib/runtime.js';
 import { FrameFilter, FilterPath } from './lib/filter.js';
 import { TextRenderer, parseColor } from './lib/text.js';
 import { Base64Codec, Base64Flags } from './lib/base64.js';
+import { FileSender, FileReceiver, FileShareDefaults, clearReceivedFiles } from './lib/fileshare.js';
 
 export { MediaCoreError, hasWasmSimd, FilterPath };
 export { parseColor };
 export { Base64Flags };
+export { FileShareDefaults, clearReceivedFiles };
 
 /** The filters core.filter() accepts, in the photobooth's cycling order. */
 export const FILTERS = Object.freeze(['none', 'grayscale', 'sepia', 'invert']);
@@ -23,6 +25,7 @@ export class MediaCore {
   #filter;
   #text = null;
   #base64 = null;
+  #transfers = new Set();
 
   /** Use createMediaCore(); the constructor takes a loaded runtime. */
   constructor(runtime) {
@@ -33,6 +36,7 @@ export class MediaCore {
       simd: runtime.simd,
       text: typeof runtime.exports.mc_wasm_text_draw === 'function',
       base64: typeof runtime.exports.mc_wasm_base64_encode === 'function',
+      fileshare: typeof runtime.exports.mc_wasm_chunk_sender_create === 'function',
     });
   }
 
@@ -62,6 +66,32 @@ export class MediaCore {
    */
   base64Decode(text, options) {
     return this.#codec().decode(text, options);
+  }
+
+  /**
+   * Send a file (File or Blob) over an RTCDataChannel: options { channel, mode: 'auto' |
+   * 'binary' | 'base64', peerConnection or maxMessageSize (chunk size), ... }; then
+   * sender.start() -> Promise of the verified result. See web/lib/fileshare.js.
+   */
+  createFileSender(file, options) {
+    return this.#transfer(() => new FileSender(this.#rt, file, options, (x) => this.#transfers.delete(x)));
+  }
+
+  /**
+   * Receive files from an RTCDataChannel: options { channel, accept(offer), storage:
+   * 'auto' | 'opfs' | 'memory' | (offer) => FileSystemFileHandle, ... }; 'file' events
+   * carry each verified file. See web/lib/fileshare.js.
+   */
+  createFileReceiver(options) {
+    return this.#transfer(() => new FileReceiver(this.#rt, options, (x) => this.#transfers.delete(x)));
+  }
+
+  #transfer(make) {
+    this.#live();
+    if (!this.features.fileshare) throw new MediaCoreError('MC_EUNSUPPORTED', 'this module has no file transfer', -11);
+    const t = make();
+    this.#transfers.add(t);
+    return t;
   }
 
   #codec() {
@@ -125,6 +155,7 @@ export class MediaCore {
     this.#filter.close();
     this.#text?.close();
     this.#base64?.close();
+    for (const t of [...this.#transfers]) t.close();
     this.#rt.close();
   }
 

@@ -23,7 +23,7 @@ const NodeBuffer = (typeof globalThis.Buffer === 'function' &&
   typeof globalThis.Buffer.prototype?.latin1Slice === 'function') ? globalThis.Buffer : null;
 
 /** A string from the ASCII bytes u8[start, end). */
-function makeAsciiString(decoder, u8, start, end) {
+export function makeAsciiString(decoder, u8, start, end) {
   if (start === end) return '';
   if (NodeBuffer !== null) {
     return NodeBuffer.from(u8.buffer, u8.byteOffset + start, end - start).latin1Slice();
