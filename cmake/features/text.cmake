@@ -5,6 +5,10 @@
 #   web/mediacore-font-bmp.bin    every BMP glyph, the optional file core.loadFont() reads
 #                                 (wasm build; the native build writes it under generated/
 #                                 for the tests)
+option(MC_TEXT "mediacore: the text overlay (core.drawText); OFF leaves it out entirely" ON)
+if(NOT MC_TEXT)
+  return()
+endif()
 set(MC_TEXT_FONT "default" CACHE STRING
     "mediacore: glyphs compiled into the core: default (alphabets, kana, all of GB 2312, JIS X 0208 level 1 kanji), small (alphabets, kana, GB 2312 level 1), none")
 set_property(CACHE MC_TEXT_FONT PROPERTY STRINGS default small none)
@@ -56,6 +60,7 @@ add_custom_target(mc_font_bmp ALL DEPENDS "${mc_font_bmp}")
 
 mc_core_sources(src/core/utf8.c src/core/font.c src/core/glyph_raster.c src/core/text.c
                 "${mc_text_gen}/font_builtin.c")
+mc_core_kernels(src/core/text_simd.c src/core/text_nosimd.c)
 mc_wasm_sources(src/wasm/exports_text.c)
 
 mc_native_test(test_text tests/native/test_text.c)

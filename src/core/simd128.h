@@ -50,6 +50,9 @@ typedef v128_t mc_v128;
 #define mc_u32x4_shr(a, n)              wasm_u32x4_shr((a), (n))
 #define mc_i32x4_shl(a, n)              wasm_i32x4_shl((a), (n))
 #define mc_v128_any_true(a)             wasm_v128_any_true(a)
+/* Used by the text compositing kernel (text_simd.c). */
+#define mc_i16x8_add(a, b)              wasm_i16x8_add((a), (b))
+#define mc_i16x8_mul(a, b)              wasm_i16x8_mul((a), (b))
 
 #else /* portable vector extensions (GCC >= 12, Clang) */
 
@@ -220,6 +223,18 @@ static inline mc_v128 mc_u32x4_shr(mc_v128 a, int n)
 static inline mc_v128 mc_i32x4_shl(mc_v128 a, int n)
 {
     return (mc_v128)((mc_u32x4)a << (uint32_t)(n & 31));
+}
+
+/* i16x8.add: lane-wise, modulo 2^16 (used by text_simd.c). */
+static inline mc_v128 mc_i16x8_add(mc_v128 a, mc_v128 b)
+{
+    return (mc_v128)((mc_u16x8)a + (mc_u16x8)b);
+}
+
+/* i16x8.mul: lane-wise, low 16 bits of the product (used by text_simd.c). */
+static inline mc_v128 mc_i16x8_mul(mc_v128 a, mc_v128 b)
+{
+    return (mc_v128)((mc_u16x8)a * (mc_u16x8)b);
 }
 
 /* v128.any_true: 1 when any bit is set, else 0. */

@@ -7,6 +7,7 @@
 
 #include "font.h"
 #include "glyph_raster.h"
+#include "text_kernels.h"
 #include "utf8.h"
 
 /* ---- the glyph cache ------------------------------------------------------------- */
@@ -14,16 +15,30 @@
 #define CACHE_SLOTS 4096u                 /* power of two */
 #define CACHE_MAX_ENTRIES (CACHE_SLOTS * 3u / 4u)
 #define KEY_BOX 0x110000u                 /* + 0: narrow missing-glyph box, + 1: wide */
+#define MAX_MASK (MC_TEXT_MAX_SIZE + 2 * MC_TEXT_MAX_OUTLINE)   /* widest and tallest mask */
+#define RUN_SOLID 0x8000u                 /* a run of pixels covered entirely */
 
 _Static_assert(MC_TEXT_MAX_SIZE <= MC_RASTER_MAX_SIZE, "the rasterizer must handle every size");
-_Static_assert(MC_TEXT_MAX_SIZE <= 0xFFFF && MC_TEXT_MAX_OUTLINE <= 0xFF, "cache entry fields");
+_Static_assert(MAX_MASK < 0x8000 && MC_TEXT_MAX_OUTLINE <= 0xFF, "cache entry fields");
 
+/* A horizontal run of non-zero coverage in one row of a mask: solid (every pixel 255) or
+ * anti-aliased (coverage read from the mask). Drawing walks runs, never empty pixels. */
+typedef struct run {
+    uint16_t x;
+    uint16_t n;            /* length | RUN_SOLID */
+} run;
+
+/* Arena layout of an entry, from its offset: w * h coverage bytes (padded to 4), row
+ * starts (h + 1 indices into the runs), the runs; outline entries then have a second set,
+ * "hollow" runs that leave out the pixels the glyph itself covers entirely (used when the
+ * text is opaque: those pixels end up the text colour whatever the outline did). */
 typedef struct cache_entry {
     uint32_t key;          /* code point, or KEY_BOX + wide */
     uint16_t size;         /* px */
     uint8_t ring;          /* outline width; 0 = the glyph itself */
     uint8_t used;
-    uint32_t offset;       /* into the arena: w * h coverage bytes, then h row spans */
+    uint32_t offset;       /* into the arena */
+    uint32_t hollow;       /* offset of the hollow row starts from `offset`; 0: none */
     uint16_t w, h;
 } cache_entry;
 
@@ -34,6 +49,25 @@ typedef struct glyph_src {
     int width;             /* 8 or 16 */
 } glyph_src;
 
+/* A rendered layer the handle keeps, and what it was rendered from. */
+#define LAYER_SLOTS 4
+#define LAYER_TEXT_MAX 4096       /* longer texts are rendered every time */
+
+typedef struct rect {
+    int32_t x0, y0, x1, y1;   /* half-open */
+} rect;
+
+typedef struct layer_entry {
+    int used;
+    int nfonts;
+    size_t len;
+    size_t offset;                /* into the layer memory */
+    mc_text_style style;
+    mc_text_metrics metrics;      /* the layout, kept with the layer */
+    rect bg, box;
+    uint8_t text[LAYER_TEXT_MAX];
+} layer_entry;
+
 struct mc_text {
     mc_font fonts[MC_TEXT_MAX_FONTS];
     int nfonts;
@@ -42,9 +76,16 @@ struct mc_text {
     size_t arena_used;
     cache_entry *slots;
     uint32_t entries;
-    uint8_t *scratch;
+    uint8_t *scratch;      /* rasterizer and dilation scratch, then a copy of a fill mask */
+    uint8_t *staging;      /* a new mask before it is stored */
+    uint8_t *layer;        /* rendered layers (premultiplied RGBA) */
+    size_t layer_cap;
+    size_t layer_used;
+    layer_entry layers[LAYER_SLOTS];
     mc_text_stats stats;
 };
+
+static layer_entry *layer_find(mc_text *t, const uint8_t *s, size_t len, const mc_text_style *st);
 
 /* The missing-glyph boxes: a rectangle inside the cell, in the font's bit layout. */
 static const uint8_t box_narrow[16] = {
@@ -58,12 +99,6 @@ static const uint8_t box_wide[32] = {
 static size_t align4(size_t n)
 {
     return (n + 3u) & ~(size_t)3u;
-}
-
-/* Arena bytes for a w x h mask and its row spans. */
-static size_t mask_bytes(int w, int h)
-{
-    return align4((size_t)w * (size_t)h) + 4u * (size_t)h;
 }
 
 static uint32_t cache_hash(uint32_t key, int size, int ring)
@@ -97,48 +132,101 @@ static cache_entry *cache_find(mc_text *t, uint32_t key, int size, int ring, uin
     }
 }
 
-static uint8_t *entry_mask(const mc_text *t, const cache_entry *e)
+static const uint8_t *entry_mask(const mc_text *t, const cache_entry *e)
 {
     return t->arena + e->offset;
 }
 
-static uint16_t *entry_spans(const mc_text *t, const cache_entry *e)
+static const uint32_t *entry_rows(const mc_text *t, const cache_entry *e, int hollow)
 {
-    return (uint16_t *)(void *)(t->arena + e->offset + align4((size_t)e->w * e->h));
+    size_t off = hollow && e->hollow ? e->hollow : align4((size_t)e->w * e->h);
+    return (const uint32_t *)(const void *)(t->arena + e->offset + off);
 }
 
-/* Record, for every row of a new mask, the first and one-past-last non-zero column. */
-static void compute_spans(const mc_text *t, const cache_entry *e)
+/* Coverage of a mask row at x, leaving out the pixels where `hole_row` (a row of the
+ * glyph, placed `ring` pixels in) is solid, when hole_row is not NULL. */
+static int covered(const uint8_t *row, const uint8_t *hole_row, int x, int ring, int hole_w)
 {
-    const uint8_t *m = entry_mask(t, e);
-    uint16_t *spans = entry_spans(t, e);
-    int x, y;
-    for (y = 0; y < e->h; y++) {
-        const uint8_t *row = m + (size_t)y * e->w;
-        int x0 = 0, x1 = 0;
-        for (x = 0; x < e->w; x++) {
-            if (row[x]) {
-                if (x1 == 0)
-                    x0 = x;
-                x1 = x + 1;
+    if (hole_row != NULL && x >= ring && x < ring + hole_w && hole_row[x - ring] == 255)
+        return 0;
+    return row[x];
+}
+
+/* Write (or, with out NULL, count) the runs of a w x h mask; rows gets h + 1 starts. */
+static uint32_t make_runs(const uint8_t *m, int w, int h, const uint8_t *hole, int ring,
+                          uint32_t *rows, run *out)
+{
+    int hole_w = w - 2 * ring, hole_h = h - 2 * ring, x, y;
+    uint32_t n = 0;
+    for (y = 0; y < h; y++) {
+        const uint8_t *row = m + (size_t)y * w;
+        const uint8_t *hole_row = hole != NULL && y >= ring && y < ring + hole_h
+                                  ? hole + (size_t)(y - ring) * hole_w : NULL;
+        if (rows)
+            rows[y] = n;
+        x = 0;
+        while (x < w) {
+            int c = covered(row, hole_row, x, ring, hole_w), start = x, solid;
+            if (c == 0) {
+                x++;
+                continue;
             }
+            solid = c == 255;
+            while (x < w) {
+                c = covered(row, hole_row, x, ring, hole_w);
+                if (c == 0 || (c == 255) != solid)
+                    break;
+                x++;
+            }
+            if (out) {
+                out[n].x = (uint16_t)start;
+                out[n].n = (uint16_t)((x - start) | (solid ? RUN_SOLID : 0));
+            }
+            n++;
         }
-        spans[2 * y] = (uint16_t)x0;
-        spans[2 * y + 1] = (uint16_t)x1;
     }
+    if (rows)
+        rows[h] = n;
+    return n;
 }
 
-static cache_entry *cache_insert(mc_text *t, uint32_t slot, uint32_t key, int size, int ring, int w, int h)
+/* Store the mask in t->staging (w x h) as a new entry with its runs, and for an outline
+ * hollow runs around `hole`, the glyph's own mask. Empties the cache first when full. */
+static cache_entry *cache_store(mc_text *t, uint32_t key, int size, int ring, int w, int h,
+                                const uint8_t *hole)
 {
-    cache_entry *e = &t->slots[slot];
+    size_t mask = align4((size_t)w * h), rows = 4u * (size_t)(h + 1), need, base;
+    uint32_t nfull = make_runs(t->staging, w, h, NULL, ring, NULL, NULL), nhollow = 0;
+    cache_entry *e;
+    uint32_t slot;
+    uint8_t *p;
+
+    if (hole != NULL)
+        nhollow = make_runs(t->staging, w, h, hole, ring, NULL, NULL);
+    need = mask + rows + 4u * nfull + (hole != NULL ? rows + 4u * nhollow : 0);
+    if (t->arena_used + need > t->arena_cap || t->entries + 1u > CACHE_MAX_ENTRIES)
+        cache_reset(t);
+    cache_find(t, key, size, ring, &slot);
+    e = &t->slots[slot];
+    base = t->arena_used;
+    p = t->arena + base;
+    memcpy(p, t->staging, (size_t)w * h);
+    make_runs(t->staging, w, h, NULL, ring, (uint32_t *)(void *)(p + mask),
+              (run *)(void *)(p + mask + rows));
+    e->hollow = 0;
+    if (hole != NULL) {
+        e->hollow = (uint32_t)(mask + rows + 4u * nfull);
+        make_runs(t->staging, w, h, hole, ring, (uint32_t *)(void *)(p + e->hollow),
+                  (run *)(void *)(p + e->hollow + rows));
+    }
     e->key = key;
     e->size = (uint16_t)size;
     e->ring = (uint8_t)ring;
     e->used = 1;
-    e->offset = (uint32_t)t->arena_used;
+    e->offset = (uint32_t)base;
     e->w = (uint16_t)w;
     e->h = (uint16_t)h;
-    t->arena_used += mask_bytes(w, h);
+    t->arena_used += need;
     t->entries++;
     t->stats.misses++;
     return e;
@@ -149,80 +237,60 @@ static int cell_px(int width, int size)
     return width == 16 ? size : (size + 1) / 2;
 }
 
-/* The coverage mask of `g` at `size`, grown by `ring` px for an outline (0: the glyph). */
+/* The coverage mask of `g` at `size`, grown by `ring` px for an outline (0: the glyph).
+ * Valid until the next call (which may empty the cache). */
 static const cache_entry *glyph_mask(mc_text *t, const glyph_src *g, int size, int ring)
 {
-    cache_entry *e, *fill = NULL;
-    uint32_t slot;
+    const cache_entry *e, *fill;
     int w = cell_px(g->width, size), h = size;
-    size_t need;
 
     e = cache_find(t, g->key, size, ring, NULL);
     if (e != NULL) {
         t->stats.hits++;
         return e;
     }
-    if (ring > 0)
-        fill = cache_find(t, g->key, size, 0, NULL);
-    need = mask_bytes(w + 2 * ring, h + 2 * ring) + (ring > 0 && fill == NULL ? mask_bytes(w, h) : 0);
-    if (t->arena_used + need > t->arena_cap || t->entries + 2u > CACHE_MAX_ENTRIES) {
-        cache_reset(t);
-        fill = NULL;
+    if (ring == 0) {
+        mc_raster_glyph(g->bits, g->width, size, w, t->staging, t->scratch);
+        return cache_store(t, g->key, size, 0, w, h, NULL);
     }
-    if (ring > 0 && fill == NULL) {
-        cache_find(t, g->key, size, 0, &slot);
-        fill = cache_insert(t, slot, g->key, size, 0, w, h);
-        mc_raster_glyph(g->bits, g->width, size, w, entry_mask(t, fill), t->scratch);
-        compute_spans(t, fill);
-    }
-    cache_find(t, g->key, size, ring, &slot);
-    e = cache_insert(t, slot, g->key, size, ring, w + 2 * ring, h + 2 * ring);
-    if (ring == 0)
-        mc_raster_glyph(g->bits, g->width, size, w, entry_mask(t, e), t->scratch);
-    else
-        mc_raster_dilate(entry_mask(t, fill), w, h, ring, entry_mask(t, e), t->scratch);
-    compute_spans(t, e);
-    return e;
+    fill = glyph_mask(t, g, size, 0);
+    mc_raster_dilate(entry_mask(t, fill), w, h, ring, t->staging, t->scratch);
+    /* Storing may empty the cache, fill and all: keep a copy of the fill for the holes. */
+    memcpy(t->scratch, entry_mask(t, fill), (size_t)w * h);
+    return cache_store(t, g->key, size, ring, w + 2 * ring, h + 2 * ring, t->scratch);
 }
 
-/* ---- compositing ----------------------------------------------------------------- */
+/* ---- rendering into the layer ---------------------------------------------------- */
 
-/* Round x / 255 for 0 <= x <= 255 * 255. */
+/* Text is rendered into a layer of premultiplied RGBA (transparent where nothing is
+ * drawn): background, shadow, outline and glyphs composited there in that order. The
+ * layer is then composited over the frame in one pass (text_kernels.h). A layer depends
+ * only on the text, the style and the fonts, not on the position or the frame, so the
+ * handle keeps the last few and a caption that stays the same costs one compositing pass
+ * per frame. */
+
+/* A premultiplied RGBA image: the layer, or a band of it. */
+typedef struct surface {
+    uint8_t *data;
+    int32_t width, height, stride;
+} surface;
+
 static uint32_t div255(uint32_t x)
 {
-    x += 128u;
-    return (x + (x >> 8)) >> 8;
+    return mc_text_div255(x);
 }
 
-/* Source-over of colour (r, g, b) at alpha a (1..255) onto one straight-alpha pixel. */
-static void blend_px(uint8_t *d, uint32_t r, uint32_t g, uint32_t b, uint32_t a)
+/* Colour (r, g, b) at alpha a (1..255) over one premultiplied pixel. */
+static void over_px(uint8_t *d, uint32_t r, uint32_t g, uint32_t b, uint32_t a)
 {
-    uint32_t da = d[3];
-    if (a == 255u) {
-        d[0] = (uint8_t)r;
-        d[1] = (uint8_t)g;
-        d[2] = (uint8_t)b;
-        d[3] = 255;
-    } else if (da == 255u) {
-        uint32_t ia = 255u - a;
-        d[0] = (uint8_t)div255(r * a + d[0] * ia);
-        d[1] = (uint8_t)div255(g * a + d[1] * ia);
-        d[2] = (uint8_t)div255(b * a + d[2] * ia);
-    } else {
-        /* In units of 1/65025: source weight a * 255, destination weight da * (255 - a). */
-        uint32_t ws = a * 255u, wd = da * (255u - a), den = ws + wd;
-        d[0] = (uint8_t)((r * ws + d[0] * wd + den / 2) / den);
-        d[1] = (uint8_t)((g * ws + d[1] * wd + den / 2) / den);
-        d[2] = (uint8_t)((b * ws + d[2] * wd + den / 2) / den);
-        d[3] = (uint8_t)((den + 127u) / 255u);
-    }
+    uint32_t ia = 255u - a;
+    d[0] = (uint8_t)div255(r * a + d[0] * ia);
+    d[1] = (uint8_t)div255(g * a + d[1] * ia);
+    d[2] = (uint8_t)div255(b * a + d[2] * ia);
+    d[3] = (uint8_t)div255(255u * a + d[3] * ia);
 }
 
-typedef struct rect {
-    int32_t x0, y0, x1, y1;   /* half-open */
-} rect;
-
-static void fill_rect(const mc_frame *f, rect r, uint32_t color)
+static void fill_rect(const surface *f, rect r, uint32_t color)
 {
     uint32_t cr = color >> 24, cg = color >> 16 & 255u, cb = color >> 8 & 255u, ca = color & 255u;
     int32_t x, y;
@@ -239,40 +307,62 @@ static void fill_rect(const mc_frame *f, rect r, uint32_t color)
     for (y = r.y0; y < r.y1; y++) {
         uint8_t *d = f->data + (size_t)y * (size_t)f->stride + (size_t)r.x0 * 4u;
         for (x = r.x0; x < r.x1; x++, d += 4)
-            blend_px(d, cr, cg, cb, ca);
+            over_px(d, cr, cg, cb, ca);
     }
 }
 
-/* Composite mask `e` in `color` with its top-left corner at (px, py), clipped. */
-static void draw_mask(const mc_text *t, const mc_frame *f, const cache_entry *e,
-                      int32_t px, int32_t py, uint32_t color)
+/* Composite mask `e` in `color` with its top-left corner at (px, py), clipped, run by
+ * run; `hollow` uses an outline's hollow runs. */
+static void draw_mask(const mc_text *t, const surface *f, const cache_entry *e,
+                      int32_t px, int32_t py, uint32_t color, int hollow)
 {
     uint32_t cr = color >> 24, cg = color >> 16 & 255u, cb = color >> 8 & 255u, ca = color & 255u;
     const uint8_t *mask = entry_mask(t, e);
-    const uint16_t *spans = entry_spans(t, e);
+    const uint32_t *rows = entry_rows(t, e, hollow);
+    const run *runs = (const run *)(const void *)(rows + e->h + 1);
     int32_t my0 = py < 0 ? -py : 0, my1 = e->h, my;
+    uint32_t solid;
+    uint8_t bytes[4];
 
+    bytes[0] = (uint8_t)cr;
+    bytes[1] = (uint8_t)cg;
+    bytes[2] = (uint8_t)cb;
+    bytes[3] = 255;
+    memcpy(&solid, bytes, 4);
     if (py + my1 > f->height)
         my1 = f->height - py;
     for (my = my0; my < my1; my++) {
-        int32_t x0 = spans[2 * my], x1 = spans[2 * my + 1], mx;
         const uint8_t *m = mask + (size_t)my * e->w;
-        uint8_t *d;
-        if (px + x0 < 0)
-            x0 = -px;
-        if (px + x1 > f->width)
-            x1 = f->width - px;
-        if (x0 >= x1)
-            continue;
-        d = f->data + (size_t)(py + my) * (size_t)f->stride + (size_t)(px + x0) * 4u;
-        if (ca == 255u) {
-            for (mx = x0; mx < x1; mx++, d += 4)
-                if (m[mx])
-                    blend_px(d, cr, cg, cb, m[mx]);
-        } else {
-            for (mx = x0; mx < x1; mx++, d += 4)
-                if (m[mx])
-                    blend_px(d, cr, cg, cb, div255(m[mx] * ca));
+        uint8_t *drow = f->data + (size_t)(py + my) * (size_t)f->stride;
+        uint32_t k;
+        for (k = rows[my]; k < rows[my + 1]; k++) {
+            int32_t x0 = runs[k].x, x1 = x0 + (runs[k].n & ~RUN_SOLID), mx;
+            uint8_t *d;
+            if (px + x0 < 0)
+                x0 = -px;
+            if (px + x1 > f->width)
+                x1 = f->width - px;
+            if (x0 >= x1)
+                continue;
+            d = drow + (size_t)(px + x0) * 4u;
+            if (runs[k].n & RUN_SOLID) {
+                if (ca == 255u) {
+                    for (mx = x0; mx < x1; mx++, d += 4)
+                        memcpy(d, &solid, 4);
+                } else {
+                    for (mx = x0; mx < x1; mx++, d += 4)
+                        over_px(d, cr, cg, cb, ca);
+                }
+            } else if (ca == 255u) {
+                for (mx = x0; mx < x1; mx++, d += 4)
+                    over_px(d, cr, cg, cb, m[mx]);
+            } else {
+                for (mx = x0; mx < x1; mx++, d += 4) {
+                    uint32_t a = div255(m[mx] * ca);
+                    if (a)
+                        over_px(d, cr, cg, cb, a);
+                }
+            }
         }
     }
 }
@@ -607,6 +697,16 @@ static rect rect_union(rect a, rect b)
     return a;
 }
 
+static rect rect_intersect(rect a, rect b)
+{
+    rect o;
+    o.x0 = a.x0 > b.x0 ? a.x0 : b.x0;
+    o.y0 = a.y0 > b.y0 ? a.y0 : b.y0;
+    o.x1 = a.x1 < b.x1 ? a.x1 : b.x1;
+    o.y1 = a.y1 < b.y1 ? a.y1 : b.y1;
+    return o;
+}
+
 static rect rect_grow(rect r, int32_t by)
 {
     rect o = { r.x0 - by, r.y0 - by, r.x1 + by, r.y1 + by };
@@ -693,6 +793,7 @@ void mc_text_config_default(mc_text_config *config)
     if (config == NULL)
         return;
     config->cache_bytes = 2u << 20;
+    config->layer_bytes = 4u << 20;
     config->builtin_font = 1;
 }
 
@@ -721,7 +822,8 @@ int mc_text_create(const mc_text_config *config, mc_text **out)
     mc_text_config_default(&cfg);
     if (config != NULL)
         cfg = *config;
-    if (cfg.cache_bytes < MC_TEXT_MIN_CACHE || cfg.cache_bytes > (1u << 30))
+    if (cfg.cache_bytes < MC_TEXT_MIN_CACHE || cfg.cache_bytes > (1u << 30) ||
+        cfg.layer_bytes < MC_TEXT_MIN_LAYER || cfg.layer_bytes > (1u << 30))
         return MC_ERANGE;
     t = calloc(1, sizeof(*t));
     if (t == NULL)
@@ -730,11 +832,17 @@ int mc_text_create(const mc_text_config *config, mc_text **out)
     dilate = mc_raster_dilate_scratch(MC_TEXT_MAX_SIZE, MC_TEXT_MAX_SIZE, MC_TEXT_MAX_OUTLINE);
     if (dilate > scratch)
         scratch = dilate;
+    if ((size_t)MC_TEXT_MAX_SIZE * MC_TEXT_MAX_SIZE > scratch)
+        scratch = (size_t)MC_TEXT_MAX_SIZE * MC_TEXT_MAX_SIZE;   /* a fill mask's copy */
     t->arena_cap = cfg.cache_bytes;
     t->arena = malloc(cfg.cache_bytes);
     t->slots = calloc(CACHE_SLOTS, sizeof(*t->slots));
     t->scratch = malloc(scratch);
-    if (t->arena == NULL || t->slots == NULL || t->scratch == NULL) {
+    t->staging = malloc((size_t)MAX_MASK * MAX_MASK);
+    t->layer_cap = cfg.layer_bytes;
+    t->layer = malloc(cfg.layer_bytes);
+    if (t->arena == NULL || t->slots == NULL || t->scratch == NULL || t->staging == NULL ||
+        t->layer == NULL) {
         mc_text_destroy(t);
         return MC_ENOMEM;
     }
@@ -759,6 +867,8 @@ void mc_text_destroy(mc_text *text)
     free(text->arena);
     free(text->slots);
     free(text->scratch);
+    free(text->staging);
+    free(text->layer);
     free(text);
 }
 
@@ -834,6 +944,7 @@ int mc_text_measure(mc_text *text, const char *utf8, size_t len, const mc_text_s
                     mc_text_metrics *metrics)
 {
     rect bg, box;
+    const layer_entry *l;
     int rc;
 
     if (metrics == NULL)
@@ -842,14 +953,20 @@ int mc_text_measure(mc_text *text, const char *utf8, size_t len, const mc_text_s
     rc = check_text(text, utf8, len, style);
     if (rc != MC_OK)
         return rc;
-    layout(text, (const uint8_t *)utf8, len, style, metrics, &bg, &box);
+    l = layer_find(text, (const uint8_t *)utf8, len, style);
+    if (l != NULL)
+        *metrics = l->metrics;   /* laid out already, for a kept layer */
+    else
+        layout(text, (const uint8_t *)utf8, len, style, metrics, &bg, &box);
     return MC_OK;
 }
 
-/* One drawing pass over every line: each glyph's mask grown by `ring`, moved by (dx, dy). */
-static void draw_pass(mc_text *t, const mc_frame *f, const uint8_t *s, size_t len,
+/* One drawing pass over every line: each glyph's mask grown by `ring`, moved by (dx, dy);
+ * `hollow`: an outline under opaque text, drawn only where the text will not cover it.
+ * (x, y) is the anchor in the surface's coordinates. */
+static void draw_pass(mc_text *t, const surface *f, const uint8_t *s, size_t len,
                       const mc_text_style *st, int32_t x, int32_t y, int ring,
-                      int32_t dx, int32_t dy, uint32_t color)
+                      int32_t dx, int32_t dy, uint32_t color, int hollow)
 {
     int32_t step = line_step(st), top = y + dy - ring;
     size_t pos = 0;
@@ -858,7 +975,7 @@ static void draw_pass(mc_text *t, const mc_frame *f, const uint8_t *s, size_t le
     for (;;) {
         next_line(t, s, len, pos, st->size, st->max_width, &ln);
         if (top >= f->height)
-            break;   /* this line and all below it are under the frame */
+            break;   /* this line and all below it are under the surface */
         if (top + st->size + 2 * ring > 0) {
             int32_t lx = line_left(x, ln.width, st->align) + dx - ring;
             walker w;
@@ -870,7 +987,7 @@ static void draw_pass(mc_text *t, const mc_frame *f, const uint8_t *s, size_t le
                 if (p.it.kind != IT_GLYPH || gx >= f->width || gx + p.it.cell + 2 * ring <= 0)
                     continue;
                 e = glyph_mask(t, &p.it.src, st->size, ring);
-                draw_mask(t, f, e, gx, top, color);
+                draw_mask(t, f, e, gx, top, color, hollow);
             }
         }
         if (ln.last)
@@ -880,14 +997,100 @@ static void draw_pass(mc_text *t, const mc_frame *f, const uint8_t *s, size_t le
     }
 }
 
+/* Render `region` (anchor-relative) of the text into `data`, as a premultiplied layer of
+ * its size: transparent, then background, shadow, outline, glyphs. */
+static void render(mc_text *t, const uint8_t *s, size_t len, const mc_text_style *st,
+                   const mc_text_metrics *m, rect bg, rect region, uint8_t *data)
+{
+    surface f;
+    int ring = outline_on(st) ? st->outline_width : 0;
+    int32_t x = -region.x0, y = -region.y0;
+
+    f.data = data;
+    f.width = region.x1 - region.x0;
+    f.height = region.y1 - region.y0;
+    f.stride = f.width * 4;
+    memset(data, 0, (size_t)f.stride * (size_t)f.height);
+    t->stats.renders++;
+    if ((st->background & 255u) != 0)
+        fill_rect(&f, rect_move(bg, x, y), st->background);
+    if (m->width == 0)
+        return;
+    if (shadow_on(st))
+        draw_pass(t, &f, s, len, st, x, y, ring, st->shadow_x, st->shadow_y, st->shadow_color, 0);
+    if (ring > 0)
+        draw_pass(t, &f, s, len, st, x, y, ring, 0, 0, st->outline_color, (st->color & 255u) == 255u);
+    if ((st->color & 255u) != 0)
+        draw_pass(t, &f, s, len, st, x, y, 0, 0, 0, st->color, 0);
+}
+
+/* Composite the part `clip` (frame coordinates) of a layer whose top-left pixel sits at
+ * (lx, ly) in the frame and whose rows are `stride` bytes apart. */
+static void composite(const mc_frame *f, const uint8_t *layer, int32_t stride, int32_t lx,
+                      int32_t ly, rect clip)
+{
+    int32_t y;
+    for (y = clip.y0; y < clip.y1; y++) {
+        mc_text_composite_row(f->data + (size_t)y * (size_t)f->stride + (size_t)clip.x0 * 4u,
+                              layer + (size_t)(y - ly) * (size_t)stride + (size_t)(clip.x0 - lx) * 4u,
+                              clip.x1 - clip.x0);
+    }
+}
+
+/* The kept layer for this text and style, or NULL. */
+static layer_entry *layer_find(mc_text *t, const uint8_t *s, size_t len, const mc_text_style *st)
+{
+    int i;
+    for (i = 0; i < LAYER_SLOTS; i++) {
+        layer_entry *l = &t->layers[i];
+        if (l->used && l->len == len && l->nfonts == t->nfonts &&
+            memcmp(&l->style, st, sizeof(*st)) == 0 && memcmp(l->text, s, len) == 0)
+            return l;
+    }
+    return NULL;
+}
+
+/* Room for a layer of `bytes` and a slot to keep it in, or NULL when it cannot be kept
+ * (too big, or its text too long to remember). Forgets every kept layer when full. */
+static layer_entry *layer_new(mc_text *t, const uint8_t *s, size_t len, const mc_text_style *st,
+                              const mc_text_metrics *m, rect bg, rect box, uint64_t bytes)
+{
+    layer_entry *l = NULL;
+    int i;
+    if (bytes > t->layer_cap || len > LAYER_TEXT_MAX)
+        return NULL;
+    for (i = 0; i < LAYER_SLOTS && l == NULL; i++)
+        if (!t->layers[i].used)
+            l = &t->layers[i];
+    if (l == NULL || t->layer_used + bytes > t->layer_cap) {
+        for (i = 0; i < LAYER_SLOTS; i++)
+            t->layers[i].used = 0;
+        t->layer_used = 0;
+        l = &t->layers[0];
+    }
+    l->used = 1;
+    l->len = len;
+    l->nfonts = t->nfonts;
+    l->style = *st;
+    l->metrics = *m;
+    l->bg = bg;
+    l->box = box;
+    memcpy(l->text, s, len);
+    l->offset = t->layer_used;
+    t->layer_used += (size_t)bytes;
+    return l;
+}
+
 int mc_text_draw(mc_text *text, const mc_frame *frame, int32_t x, int32_t y,
                  const char *utf8, size_t len, const mc_text_style *style)
 {
     mc_frame f;
     mc_text_metrics m;
-    rect bg, box;
+    rect bg, box, clip, frame_rect;
     const uint8_t *s = (const uint8_t *)utf8;
-    int rc, ring;
+    layer_entry *l;
+    int32_t bw, bh, band, ry;
+    int rc;
 
     if (frame == NULL)
         return MC_EINVAL;
@@ -899,21 +1102,47 @@ int mc_text_draw(mc_text *text, const mc_frame *frame, int32_t x, int32_t y,
         return rc;
     if (x < -MC_TEXT_MAX_COORD || x > MC_TEXT_MAX_COORD || y < -MC_TEXT_MAX_COORD || y > MC_TEXT_MAX_COORD)
         return MC_ERANGE;
-    layout(text, s, len, style, &m, &bg, &box);
-    box = rect_move(box, x, y);
-    if (box.x0 >= box.x1 || box.x1 <= 0 || box.x0 >= f.width || box.y1 <= 0 || box.y0 >= f.height)
+    l = layer_find(text, s, len, style);
+    if (l != NULL) {
+        m = l->metrics;
+        bg = l->bg;
+        box = l->box;
+    } else {
+        layout(text, s, len, style, &m, &bg, &box);
+    }
+    frame_rect.x0 = 0;
+    frame_rect.y0 = 0;
+    frame_rect.x1 = f.width;
+    frame_rect.y1 = f.height;
+    clip = rect_intersect(rect_move(box, x, y), frame_rect);
+    if (clip.x0 >= clip.x1 || clip.y0 >= clip.y1)
         return MC_OK;   /* nothing to draw, or all of it outside the frame */
-    if ((style->background & 255u) != 0)
-        fill_rect(&f, rect_move(bg, x, y), style->background);
-    if (m.width == 0)
+    bw = box.x1 - box.x0;
+    bh = box.y1 - box.y0;
+    /* The whole layer, kept for the next frames when it fits. */
+    if (l != NULL) {
+        text->stats.layer_hits++;
+        composite(&f, text->layer + l->offset, bw * 4, x + box.x0, y + box.y0, clip);
         return MC_OK;
-    ring = outline_on(style) ? style->outline_width : 0;
-    if (shadow_on(style))
-        draw_pass(text, &f, s, len, style, x, y, ring, style->shadow_x, style->shadow_y, style->shadow_color);
-    if (ring > 0)
-        draw_pass(text, &f, s, len, style, x, y, ring, 0, 0, style->outline_color);
-    if ((style->color & 255u) != 0)
-        draw_pass(text, &f, s, len, style, x, y, 0, 0, 0, style->color);
+    }
+    l = layer_new(text, s, len, style, &m, bg, box, (uint64_t)bw * (uint64_t)bh * 4u);
+    if (l != NULL) {
+        render(text, s, len, style, &m, bg, box, text->layer + l->offset);
+        composite(&f, text->layer + l->offset, bw * 4, x + box.x0, y + box.y0, clip);
+        return MC_OK;
+    }
+    /* Too big to keep: render what the frame shows, in bands of rows that fit. */
+    bw = clip.x1 - clip.x0;
+    band = (int32_t)(text->layer_cap / ((size_t)bw * 4u));
+    for (ry = clip.y0; ry < clip.y1; ry += band) {
+        rect part = { clip.x0, ry, clip.x1, ry + band < clip.y1 ? ry + band : clip.y1 };
+        render(text, s, len, style, &m, bg, rect_move(part, -x, -y), text->layer);
+        composite(&f, text->layer, bw * 4, part.x0, part.y0, part);
+    }
+    /* The layer memory now holds a band, not what the kept entries say. */
+    for (ry = 0; ry < LAYER_SLOTS; ry++)
+        text->layers[ry].used = 0;
+    text->layer_used = 0;
     return MC_OK;
 }
 

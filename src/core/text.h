@@ -29,15 +29,19 @@
  * characters and zero-width format characters (U+200B..U+200F, U+2060.., U+FEFF,
  * variation selectors, soft hyphen) draw nothing.
  *
- * Drawing. Source-over compositing of straight (unpremultiplied) RGBA, in this order:
- * background box (text block plus padding), shadow, outline, text. Colours are
- * 0xRRGGBBAA. Everything is clipped to the frame: any x and y (negative too) are fine,
- * and no byte outside the frame's pixels is read or written (row padding included).
+ * Drawing. Background box (text block plus padding), shadow, outline and text are
+ * composited, in that order, into a layer of premultiplied RGBA, and the layer over the
+ * frame's straight (unpremultiplied) RGBA, source-over. Colours are 0xRRGGBBAA. Everything
+ * is clipped to the frame: any x and y (negative too) are fine, and no byte outside the
+ * frame's pixels is read or written (row padding included).
  *
- * Memory. A handle owns its glyph cache and scratch memory, allocated once by
- * mc_text_create(); drawing and measuring allocate nothing. The cache keeps rasterized
- * glyphs by (character, size, outline width); when full it is emptied and refilled.
- * A handle is not thread-safe; use one per thread.
+ * Memory and speed. A handle owns its glyph cache, its layer memory and scratch memory,
+ * allocated once by mc_text_create(); drawing and measuring allocate nothing. The cache
+ * keeps rasterized glyphs by (character, size, outline width), the layer memory the last
+ * few rendered layers by (text, style, fonts) - not by position - so drawing a caption
+ * that stays the same is one compositing pass over its box (SIMD128 in the SIMD module).
+ * Both are emptied and refilled when full; a layer too big to keep is rendered in bands
+ * of rows, only where the frame shows it. A handle is not thread-safe; use one per thread.
  */
 #ifndef MC_TEXT_H
 #define MC_TEXT_H
@@ -61,12 +65,15 @@ extern "C" {
 #define MC_TEXT_MAX_COORD (1 << 24)   /**< |x|, |y|, max_width and line_height limit */
 #define MC_TEXT_MAX_FONTS 4           /**< fonts per handle, the built-in one included */
 #define MC_TEXT_MIN_CACHE (1u << 20)  /**< smallest glyph cache: one glyph of every size fits */
+#define MC_TEXT_MIN_LAYER (1u << 16)  /**< smallest layer memory: a row of the widest frame */
 
 typedef struct mc_text mc_text;
 
 /** Handle settings; fill with mc_text_config_default(). */
 typedef struct mc_text_config {
     size_t cache_bytes;        /**< glyph cache size, >= MC_TEXT_MIN_CACHE; default 2 MiB */
+    size_t layer_bytes;        /**< memory for rendered text layers, >= MC_TEXT_MIN_LAYER;
+                                    default 4 MiB (4 bytes a pixel of the text's box) */
     int builtin_font;          /**< 1 (default): start with the built-in font; 0: none */
 } mc_text_config;
 
@@ -167,6 +174,8 @@ typedef struct mc_text_stats {
     uint64_t misses;           /**< glyph masks rasterized */
     uint64_t resets;           /**< times the full cache was emptied */
     size_t cache_used;         /**< bytes of the cache in use */
+    uint64_t renders;          /**< text layers (or bands of one) rendered */
+    uint64_t layer_hits;       /**< draws that reused a kept layer */
 } mc_text_stats;
 
 /** Fill `stats`. @return MC_OK or MC_EINVAL. */
