@@ -109,7 +109,8 @@ typedef struct mc_chunk_stats {
     uint32_t out_of_order;    /**< receiver: chunks after a gap (missing chunks) */
     uint32_t corrupt;         /**< receiver: bad CRC, length, header or Base64 */
     uint32_t stale;           /**< receiver: frames of an older round or another file */
-    uint32_t resumes;         /**< resume requests sent (receiver) or honoured (sender) */
+    uint32_t resumes;         /**< receiver: resume requests sent and reconnections
+                                   answered; sender: resumes honoured (either kind) */
     uint32_t errors;          /**< malformed control messages */
 } mc_chunk_stats;
 

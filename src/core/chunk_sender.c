@@ -255,6 +255,8 @@ int mc_chunk_sender_receive(mc_chunk_sender *s, const char *msg, size_t len)
             ev = mc_sender_error(s, "accept: \"mode\" is not one the start message offered");
         }
         if (ev == 0) {
+            if (s->hashed > 0)
+                s->stats.resumes++;   /* accepted again after a reconnection */
             s->state = MC_SEND_SENDING;
             s->next = s->acked = (uint32_t)next;
             s->round = (uint8_t)round;

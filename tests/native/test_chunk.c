@@ -598,6 +598,7 @@ static void test_resume_after_disconnect(void)
             /* Only what was lost was sent again. */
             MC_CHECK_EQ(ss.bytes_sent, 20000 + (uint64_t)(200 - cut) * 100);
             MC_CHECK(rs.resumes >= 1);
+            MC_CHECK_EQ(ss.resumes, 1);   /* the accept after the reconnection */
             MC_CHECK_EQ(rs.duplicates, 0);
             session_close(&x);
         }
