@@ -6,13 +6,14 @@ import { openCamera } from '../lib/camera.js';
 import { SignalingClient } from '../lib/signaling.js';
 import { Peer } from '../lib/peer.js';
 import { OutgoingVideo } from './outgoing.js';
+import { placeText, formatTimestamp } from '../lib/overlay.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
   status: $('status'), loginForm: $('login-form'), name: $('name'), login: $('login'),
   panel: $('call-panel'), callForm: $('call-form'), callee: $('callee'), call: $('call'),
   hangup: $('hangup'), filters: $('filters'), local: $('local'), remote: $('remote'),
-  remoteLabel: $('remote-label'), info: $('info'),
+  remoteLabel: $('remote-label'), info: $('info'), overlay: $('overlay'),
 };
 
 let sig = null;
@@ -206,6 +207,25 @@ ui.filters.addEventListener('click', (e) => {
   document.body.dataset.filter = name;
   for (const b of ui.filters.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.filter === name));
 });
+/** An outgoing stage: your name and the local time, drawn by the core after the filter. */
+function overlayStage() {
+  return {
+    name: 'overlay',
+    process(frame, { width, height }) {
+      const text = `${sig.name}\n${formatTimestamp()}`;
+      const size = Math.max(16, Math.round(height / 20));
+      core.drawText(frame, text, placeText(core, text, 'bottom-left', width, height,
+        { size, color: '#ffffff', background: 'rgba(0, 0, 0, 0.55)' }));
+    },
+  };
+}
+ui.overlay.addEventListener('change', () => {
+  if (!outgoing) return;
+  outgoing.removeStage('overlay');
+  if (ui.overlay.checked) outgoing.addStage(overlayStage());
+  document.body.dataset.overlay = String(ui.overlay.checked);
+});
+
 countRemoteFrames();
 setState('login');
 ui.name.focus();
