@@ -18,6 +18,15 @@ if(MC_NATIVE)
   add_executable(mediacore-server
     src/server/main.c src/server/options.c src/server/ws.c src/server/http.c
     src/server/stun_udp.c src/server/metrics.c)
-  target_link_libraries(mediacore-server PRIVATE mc_core PkgConfig::MC_LWS)
+  # libev: the epoll event loop libwebsockets drives through its evlib_ev plugin (both come
+  # with Debian's libwebsockets-dev).
+  find_library(MC_LIBEV ev REQUIRED)
+  find_path(MC_LIBEV_INCLUDE ev.h REQUIRED)
+  target_include_directories(mediacore-server PRIVATE ${MC_LIBEV_INCLUDE})
+  target_link_libraries(mediacore-server PRIVATE mc_core PkgConfig::MC_LWS ${MC_LIBEV})
   target_compile_options(mediacore-server PRIVATE ${MC_WARNINGS})
+
+  # The load generator for tools/bench/signaling.sh: a small epoll WebSocket client.
+  add_executable(mediacore-loadgen tools/loadgen/loadgen.c)
+  target_compile_options(mediacore-loadgen PRIVATE ${MC_WARNINGS})
 endif()

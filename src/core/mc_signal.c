@@ -35,6 +35,8 @@ struct mc_signal {
     size_t out_cap;
     char id[ID_MAX * 6 + 8];          /* the current request's id as JSON text */
     size_t id_len;                    /* 0: the request had no id */
+    const char *msg;                  /* the message being handled (raw text) */
+    size_t msg_len;
 };
 
 static const char *const error_codes[MC_SIGNAL_ERR_COUNT] = {
@@ -159,6 +161,97 @@ static size_t utf8_prefix(const char *s, size_t n, size_t max)
             cut--;
     }
     return cut;
+}
+
+/* ---- finding a member's raw text ---- */
+
+/* These scan text that cJSON has already accepted as one JSON object, so they only need to
+ * find boundaries: strings (with escapes), nested brackets, and everything else. */
+
+static size_t skip_ws(const char *s, size_t i, size_t n)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+static size_t skip_string(const char *s, size_t i, size_t n)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+static size_t skip_value(const char *s, size_t i, size_t n)
+{
+    int depth = 0;
+
+    if (i < n && s[i] == '"')
+        return skip_string(s, i, n);
+    if (i < n && (s[i] == '{' || s[i] == '[')) {
+        while (i < n) {
+            char c = s[i];
+
+            if (c == '"') {
+                i = skip_string(s, i, n);
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0)
+                    return i + 1;
+            }
+            i++;
+        }
+        return n;
+    }
+    while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' &&
+           s[i] != '\n' && s[i] != '\r')
+        i++;
+    return i;
+}
+
+/*
+ * The raw text of the top-level member `key` of the JSON object in s[0..n): its first
+ * occurrence, as cJSON_GetObjectItemCaseSensitive would pick. Returns 1 and the span, 0 when
+ * absent, or -1 when a top-level key is written with escapes (then the caller falls back to
+ * re-encoding the parsed value, since raw and decoded keys could disagree).
+ */
+static int raw_member(const char *s, size_t n, const char *key, const char **value, size_t *value_len)
+{
+    size_t klen = strlen(key), i = skip_ws(s, 0, n);
+    int found = 0;
+
+    if (i >= n || s[i] != '{')
+        return -1;
+    i = skip_ws(s, i + 1, n);
+    while (i < n && s[i] == '"') {
+        size_t kstart = i + 1, kend = skip_string(s, i, n), vstart, vend;
+
+        if (kend > n || kend < kstart + 1 || memchr(s + kstart, '\\', kend - 1 - kstart) != NULL)
+            return -1;
+        i = skip_ws(s, kend, n);
+        if (i >= n || s[i] != ':')
+            return -1;
+        vstart = skip_ws(s, i + 1, n);
+        vend = skip_value(s, vstart, n);
+        if (!found && kend - 1 - kstart == klen && memcmp(s + kstart, key, klen) == 0) {
+            *value = s + vstart;
+            *value_len = vend - vstart;
+            found = 1;
+        }
+        i = skip_ws(s, vend, n);
+        if (i < n && s[i] == ',')
+            i = skip_ws(s, i + 1, n);
+        else
+            break;
+    }
+    return found;
 }
 
 /* ---- building replies ---- */
@@ -694,7 +787,17 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
     w_lit(&w, "\",\"");
     w_lit(&w, type);
     w_lit(&w, "\":");
-    w_json(&w, payload);
+    {
+        /* The payload goes out as the sender wrote it (cJSON has validated it): byte for
+         * byte, and without the cost of re-encoding numbers. */
+        const char *raw;
+        size_t raw_len;
+
+        if (raw_member(sig->msg, sig->msg_len, type, &raw, &raw_len) == 1)
+            w_raw(&w, raw, raw_len);
+        else
+            w_json(&w, payload);
+    }
     if (kind == RELAY_OFFER) {
         w_lit(&w, ",\"name\":");
         w_str(&w, s->name, s->name_len, 0);
@@ -781,6 +884,8 @@ int mc_signal_handle(mc_signal *sig, mc_signal_session *s, const char *text, siz
     if (bad == MC_SIGNAL_ERR_JSON || len == 0)
         return reply_error(sig, s, MC_SIGNAL_ERR_JSON, "message is not valid JSON", NULL, 0);
 
+    sig->msg = text;
+    sig->msg_len = len;
     msg = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (msg == NULL)
         return reply_error(sig, s, MC_SIGNAL_ERR_JSON, "message is not valid JSON", NULL, 0);

@@ -12,22 +12,44 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ev.h>
+
 #include "server.h"
 
 /* How long connections get to receive their close frame before the process exits. */
 #define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
 
-typedef struct shutdown_timer {
-    lws_sorted_usec_list_t sul;   /* first: the callback gets a pointer to it */
-    mc_server *srv;
-} shutdown_timer;
+/* Leave the event loop. */
+static void stop_now(mc_server *srv)
+{
+    if (srv->stop)
+        return;
+    srv->stop = 1;
+    lws_sul_cancel(&srv->grace);
+    if (srv->ev_loop != NULL)
+        ev_break(srv->ev_loop, EVBREAK_ALL);
+    else
+        lws_cancel_service(srv->context);
+}
 
 static void on_grace_over(lws_sorted_usec_list_t *sul)
 {
-    shutdown_timer *t = (shutdown_timer *)sul;
+    stop_now(lws_container_of(sul, mc_server, grace));
+}
 
-    t->srv->stop = 1;
-    lws_cancel_service(t->srv->context);
+void mc_server_check_stopped(mc_server *srv)
+{
+    if (srv->stopping && srv->conn_count == 0)
+        stop_now(srv);
+}
+
+/* Close every connection with 1001, then stop when they are gone or the grace is over. */
+static void begin_shutdown(mc_server *srv)
+{
+    srv->stopping = 1;
+    lws_sul_schedule(srv->context, 0, &srv->grace, on_grace_over, SHUTDOWN_GRACE_US);
+    mc_ws_shutdown(srv);
+    mc_server_check_stopped(srv);
 }
 
 /* SIGINT/SIGTERM arrive through a signalfd that lws polls like any descriptor. */
@@ -45,7 +67,7 @@ static int signals_callback(struct lws *wsi, enum lws_callback_reasons reason, v
     while (read(lws_get_socket_fd(wsi), &si, sizeof(si)) == (ssize_t)sizeof(si)) {
         if (!srv->stopping) {
             mc_server_log(srv, MC_LOG_INFO, "signal %u: shutting down", si.ssi_signo);
-            srv->stopping = 1;
+            begin_shutdown(srv);
         }
     }
     return 0;
@@ -104,6 +126,20 @@ static int setup_web_root(mc_server *srv, int explicit_root)
     return 0;
 }
 
+/*
+ * libwebsockets 4.1.6's libev glue re-arms its timer with ev_timer_set() on a watcher that
+ * may still be active, which libev ignores, so a timer that becomes due earlier than the one
+ * already armed (the idle sweep, a close deadline) can be missed. Its timers are always
+ * serviced after I/O, though, so a quarter-second tick that wakes the loop through
+ * lws_cancel_service() keeps every lws timer within 250 ms of its time.
+ */
+static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    (void)loop;
+    (void)revents;
+    lws_cancel_service(((mc_server *)w->data)->context);
+}
+
 static int64_t now_us(void)
 {
     struct timespec ts;
@@ -119,10 +155,9 @@ int main(int argc, char **argv)
     struct lws_context_creation_info info;
     struct lws_protocols protocols[5];
     struct lws_http_mount mount;
-    lws_retry_bo_t idle;
     mc_registry_memory_config rcfg;
     mc_signal_io io;
-    shutdown_timer grace;
+    void *foreign_loops[1];
     lws_sock_file_fd_type sfd;
     sigset_t mask;
     int rc, i, explicit_root = 0, status = 1;
@@ -156,6 +191,9 @@ int main(int argc, char **argv)
     if (setup_web_root(&srv, explicit_root) != 0)
         return 2;
     raise_fd_limit(&srv);
+    srv.batch = malloc(LWS_PRE + 65536);
+    if (srv.batch == NULL)
+        return 1;
 
     /* The name space and the protocol engine. */
     mc_registry_memory_config_default(&rcfg);
@@ -189,20 +227,35 @@ int main(int argc, char **argv)
     mount.origin = "mediacore-http";
     mount.origin_protocol = LWSMPRO_CALLBACK;
 
-    memset(&idle, 0, sizeof(idle));
-    if (srv.opt.idle_timeout > 0) {
-        idle.secs_since_valid_ping = (uint16_t)srv.opt.idle_timeout;
-        idle.secs_since_valid_hangup = (uint16_t)(srv.opt.idle_timeout + (srv.opt.idle_timeout + 1) / 2);
-    }
-
     memset(&info, 0, sizeof(info));
     info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_VALIDATE_UTF8;
     if (srv.opt.tls_cert != NULL)
         info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.user = &srv;
-    info.fd_limit_per_thread = (unsigned int)srv.opt.max_connections + 256;
-    info.retry_and_idle_policy = srv.opt.idle_timeout > 0 ? &idle : &no_retry;
+    /* No fd_limit_per_thread: libwebsockets then sizes its fd table from the open-file
+     * limit (raised above) and finds a connection by its fd with one lookup; with an explicit
+     * limit it searches the whole table on every event. */
+    /* No libwebsockets idle policy: its per-connection timers live in one sorted list, and
+     * inserting into it walks every connection; ws.c sweeps for idle connections instead. */
+    info.retry_and_idle_policy = &no_retry;
+    if (srv.opt.event_loop == MC_LOOP_EPOLL) {
+        /* libwebsockets' evlib_ev plugin drives this loop; we run it with ev_run(). */
+        srv.ev_loop = ev_loop_new(EVBACKEND_EPOLL | EVFLAG_NOENV);
+        if (srv.ev_loop != NULL) {
+            info.options |= LWS_SERVER_OPTION_LIBEV;
+            foreign_loops[0] = srv.ev_loop;
+            info.foreign_loops = foreign_loops;
+        }
+    }
     srv.context = lws_create_context(&info);
+    if (srv.context == NULL && srv.ev_loop != NULL) {
+        mc_server_log(&srv, MC_LOG_WARN, "the libev event loop did not start: using poll()");
+        ev_loop_destroy(srv.ev_loop);
+        srv.ev_loop = NULL;
+        info.options &= ~(uint64_t)LWS_SERVER_OPTION_LIBEV;
+        info.foreign_loops = NULL;
+        srv.context = lws_create_context(&info);
+    }
     if (srv.context == NULL) {
         mc_server_log(&srv, MC_LOG_ERROR, "libwebsockets would not start");
         goto out;
@@ -231,6 +284,7 @@ int main(int argc, char **argv)
     srv.signal_fd = -1;                /* lws owns it now */
     if (mc_stun_udp_open(&srv) != 0)
         goto out;
+    mc_ws_start_sweep(&srv);
 
     scheme = srv.opt.tls_cert != NULL ? "https" : "http";
     if (srv.web_root[0] != '\0')
@@ -239,33 +293,37 @@ int main(int argc, char **argv)
            srv.opt.bind != NULL ? srv.opt.bind : "localhost", srv.listen_port);
     if (srv.stun_port > 0)
         printf("mediacore-server: STUN on udp port %d\n", srv.stun_port);
-    printf("mediacore-server: ready\n");
+    printf("mediacore-server: ready (%s)\n", srv.ev_loop != NULL ? "epoll" : "poll");
     fflush(stdout);
 
-    while (!srv.stop) {
-        if (lws_service(srv.context, 0) < 0)
-            break;
-        if (srv.stopping == 1) {
-            srv.stopping = 2;
-            mc_ws_shutdown(&srv);
-            memset(&grace, 0, sizeof(grace));
-            grace.srv = &srv;
-            lws_sul_schedule(srv.context, 0, &grace.sul, on_grace_over, SHUTDOWN_GRACE_US);
-        }
-        if (srv.stopping == 2 && srv.conn_count == 0) {
-            lws_sul_cancel(&grace.sul);
-            srv.stop = 1;
-        }
+    if (srv.ev_loop != NULL) {
+        ev_timer tick;
+
+        ev_timer_init(&tick, on_tick, 0.25, 0.25);
+        tick.data = &srv;
+        ev_timer_start(srv.ev_loop, &tick);
+        ev_run(srv.ev_loop, 0);        /* until stop_now() breaks it */
+        ev_timer_stop(srv.ev_loop, &tick);
+    } else {
+        while (!srv.stop)
+            if (lws_service(srv.context, 0) < 0)
+                break;
     }
     status = 0;
 
 out:
-    if (srv.context != NULL)
+    if (srv.context != NULL) {
+        lws_sul_cancel(&srv.sweep);
+        lws_sul_cancel(&srv.grace);
         lws_context_destroy(srv.context);
+    }
+    if (srv.ev_loop != NULL)
+        ev_loop_destroy(srv.ev_loop);
     if (srv.signal_fd >= 0)
         close(srv.signal_fd);
     mc_signal_destroy(srv.signal);
     mc_registry_destroy(srv.registry);
+    free(srv.batch);
     if (status == 0)
         printf("mediacore-server: stopped\n");
     return status;

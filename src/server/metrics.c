@@ -105,6 +105,8 @@ char *mc_metrics_render(const mc_server *srv, size_t *len)
         (unsigned long long)c->closed_slow);
     put(&t, "mediacore_connections_closed_total{reason=\"replaced\"} %llu\n",
         (unsigned long long)c->closed_replaced);
+    put(&t, "mediacore_connections_closed_total{reason=\"idle\"} %llu\n",
+        (unsigned long long)c->closed_idle);
     metric(&t, "mediacore_messages_received_total", "counter",
            "Complete signaling messages received.", st.messages + c->rate_limited + c->too_large);
     metric(&t, "mediacore_messages_relayed_total", "counter",

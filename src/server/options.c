@@ -64,6 +64,8 @@ static void usage(FILE *f)
 "                             follows within half as long again; 0: never (default %d)\n"
 "\n"
 "Other:\n"
+"      --event-loop epoll|poll  libev over epoll (default; cost independent of the number\n"
+"                             of idle connections) or libwebsockets' built-in poll()\n"
 "  -l, --log-level LEVEL      error, warn, info or debug (default warn)\n"
 "  -h, --help                 this text\n"
 "  -V, --version              the version\n"
@@ -120,7 +122,7 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 enum {
     OPT_STUN_PORT = 256, OPT_PUBLIC_HOST, OPT_TLS_CERT, OPT_TLS_KEY, OPT_ORIGIN,
     OPT_MAX_MESSAGE, OPT_MAX_NAME, OPT_MAX_DEPTH, OPT_RATE, OPT_BURST, OPT_MAX_QUEUE,
-    OPT_MAX_QUEUE_MESSAGES, OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT
+    OPT_MAX_QUEUE_MESSAGES, OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT, OPT_EVENT_LOOP
 };
 
 int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
@@ -143,6 +145,7 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
         { "max-queue-messages", required_argument, NULL, OPT_MAX_QUEUE_MESSAGES },
         { "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
         { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+        { "event-loop", required_argument, NULL, OPT_EVENT_LOOP },
         { "log-level", required_argument, NULL, 'l' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -230,6 +233,14 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
             if (parse_long(optarg, 0, 86400, &v))
                 return bad("--idle-timeout needs seconds from 0 to 86400");
             opt->idle_timeout = (int)v;
+            break;
+        case OPT_EVENT_LOOP:
+            if (strcmp(optarg, "epoll") == 0)
+                opt->event_loop = MC_LOOP_EPOLL;
+            else if (strcmp(optarg, "poll") == 0)
+                opt->event_loop = MC_LOOP_POLL;
+            else
+                return bad("--event-loop is epoll or poll, not \"%s\"", optarg);
             break;
         case 'l':
             if (strcmp(optarg, "error") == 0)

@@ -19,6 +19,9 @@
 #define MC_SERVER_VERSION "0.1.0"
 #define MC_SERVER_MAX_ORIGINS 16
 
+/* Event loops: libev over epoll (scales to many sockets), or libwebsockets' own poll(). */
+enum { MC_LOOP_EPOLL = 0, MC_LOOP_POLL = 1 };
+
 /* Log levels, in order: each includes the ones before it. */
 enum { MC_LOG_ERROR = 0, MC_LOG_WARN = 1, MC_LOG_INFO = 2, MC_LOG_DEBUG = 3 };
 
@@ -41,6 +44,7 @@ typedef struct mc_server_options {
     double burst;                 /* messages a connection may send at once */
     int max_connections;          /* concurrent WebSocket connections */
     int idle_timeout;             /* seconds without a pong before a ping; 0: off */
+    int event_loop;               /* MC_LOOP_EPOLL or MC_LOOP_POLL */
 } mc_server_options;
 
 /** Counters the transport keeps (the protocol's own are in mc_signal_stats). */
@@ -50,6 +54,7 @@ typedef struct mc_server_counters {
     uint64_t ws_rejected_limit;   /* upgrades refused: max_connections reached */
     uint64_t closed_slow;         /* closed: send queue overflowed (slow reader) */
     uint64_t closed_replaced;     /* closed: the name was taken over by a new login */
+    uint64_t closed_idle;         /* closed: no pong to a ping within the idle timeout */
     uint64_t rate_limited;        /* messages dropped by the rate limit */
     uint64_t too_large;           /* messages dropped for size while reassembling */
     uint64_t bytes_in;            /* WebSocket payload bytes received */
@@ -77,10 +82,14 @@ typedef struct mc_server {
     int signal_fd;                /* signalfd for SIGINT/SIGTERM */
     int stopping;                 /* a signal arrived: closing connections */
     int stop;                     /* leave the service loop */
+    void *ev_loop;                /* the libev loop (MC_LOOP_EPOLL), else NULL */
+    lws_sorted_usec_list_t grace; /* shutdown deadline */
+    lws_sorted_usec_list_t sweep; /* once a second: idle connections */
     ws_conn *conns;               /* open WebSocket connections */
     size_t conn_count;
     ws_conn *doomed;              /* connections to close once the current message is done */
     int64_t started_us;
+    unsigned char *batch;         /* LWS_PRE + 64 KiB: queued messages framed for one write */
     mc_server_counters counters;
 } mc_server;
 
@@ -103,6 +112,11 @@ size_t mc_ws_session_size(void);
 void mc_ws_signal_io(mc_signal_io *io);
 /* Begin a clean shutdown: every connection is closed with 1001. */
 void mc_ws_shutdown(mc_server *srv);
+/* Start the once-a-second idle sweep (pings, and closes after --idle-timeout). */
+void mc_ws_start_sweep(mc_server *srv);
+
+/* main.c: stop once every connection has closed (or the grace period is over). */
+void mc_server_check_stopped(mc_server *srv);
 
 /* http.c: files from web/, /healthz, /metrics. */
 int mc_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,

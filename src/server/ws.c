@@ -6,10 +6,18 @@
  * place, without a copy. A longer one is dropped as it arrives (nothing past the limit is
  * kept) and answered with a "too-large" error; the connection stays open.
  *
- * Sending: the engine's replies and relays are queued per connection and written one per
- * LWS_CALLBACK_SERVER_WRITEABLE, as libwebsockets requires. A reader that lets its queue
+ * Sending: the engine's replies and relays are queued per connection and written in
+ * LWS_CALLBACK_SERVER_WRITEABLE, one lws_write() per callback as libwebsockets requires. When
+ * several messages are waiting, that one write carries up to BATCH_BYTES of them, each framed
+ * as its own WebSocket text message here (server frames are unmasked and we negotiate no
+ * extensions, so the framing is the RFC 6455 header and nothing else) and handed to lws as
+ * raw bytes: one send() and one writable event for the lot instead of one per message. A reader that lets its queue
  * pass --max-queue bytes or --max-queue-messages is closed with 1008 and a reason; its
  * name is released at once and its peer told, without waiting for the socket to drain.
+ *
+ * Idle connections: once a second a sweep looks at when each connection last sent anything;
+ * one silent for --idle-timeout seconds gets a ping, and one that has not answered it half as
+ * long again (at least a second) later is dropped. (libwebsockets' own idle timers are not used: see main.c.)
  *
  * Origin checks, the connection limit and the Host header (for the stun: URL given at
  * login) happen in LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION. LWS_CALLBACK_HTTP_CONFIRM_UPGRADE
@@ -23,6 +31,7 @@
 #include "server.h"
 
 #define HOST_MAX 255
+#define BATCH_BYTES 65536     /* most bytes of queued messages written in one go */
 
 typedef struct out_msg {
     struct out_msg *next;
@@ -41,6 +50,10 @@ struct ws_conn {
     int close_code;
     const char *close_reason;     /* static text */
     int want_write;               /* lws_callback_on_writable already asked */
+    int ping_due;                 /* the sweep wants a ping sent */
+    int ping_sent;                /* a ping is out, no answer yet */
+    int64_t ping_us;              /* when the sweep asked for it */
+    int64_t heard_us;             /* when the client last sent anything (monotonic) */
     /* receive */
     char *rx;
     size_t rx_len, rx_cap;
@@ -58,6 +71,14 @@ struct ws_conn {
 size_t mc_ws_session_size(void)
 {
     return sizeof(ws_conn);
+}
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static mc_server *server_of(struct lws *wsi)
@@ -297,17 +318,11 @@ static void conn_cleanup(mc_server *srv, ws_conn *c)
     free(c->host);
     c->host = NULL;
     c->wsi = NULL;
+    if (srv->stopping)
+        mc_server_check_stopped(srv);
 }
 
 /* ---- receiving ---- */
-
-static int64_t mono_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* A token bucket: `rate` per second, at most `burst` saved up. */
 static int take_token(mc_server *srv, ws_conn *c)
@@ -347,6 +362,9 @@ static void on_receive(mc_server *srv, ws_conn *c, const char *in, size_t len)
     int complete = lws_is_final_fragment(c->wsi) && lws_remaining_packet_payload(c->wsi) == 0;
 
     srv->counters.bytes_in += len;
+    c->heard_us = mono_us();
+    c->ping_sent = 0;
+    c->ping_due = 0;
     if (c->closing)
         return;
     if (!c->rx_discard && c->rx_len == 0 && complete && len <= max) {
@@ -419,22 +437,106 @@ static int on_writeable(mc_server *srv, ws_conn *c)
                          (unsigned char *)r, strlen(r));
         return -1;
     }
+    if (c->ping_due) {
+        /* Not empty: libwebsockets 4.1.6 delivers no RECEIVE_PONG for an empty pong. */
+        unsigned char ping[LWS_PRE + 2] = { [LWS_PRE] = 'm', [LWS_PRE + 1] = 'c' };
+
+        c->ping_due = 0;
+        c->ping_sent = 1;
+        if (lws_write(c->wsi, ping + LWS_PRE, 2, LWS_WRITE_PING) < 0)
+            return -1;
+        if (c->head != NULL)
+            request_write(c);
+        return 0;
+    }
     m = c->head;
     if (m == NULL)
         return 0;
-    n = lws_write(c->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
-    if (n < (int)m->len)
-        return -1;
-    srv->counters.bytes_out += m->len;
-    c->head = m->next;
+    if (m->next == NULL || m->len + m->next->len > BATCH_BYTES) {
+        /* One message: lws frames it in place (LWS_PRE headroom), no copy. */
+        n = lws_write(c->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
+        if (n < (int)m->len)
+            return -1;
+        srv->counters.bytes_out += m->len;
+        c->head = m->next;
+        c->q_bytes -= m->len;
+        c->q_count--;
+        free(m);
+    } else {
+        /* Several: frame them back to back and write them as raw bytes, in one go. */
+        unsigned char *out = srv->batch + LWS_PRE;
+        size_t len = 0;
+
+        while (m != NULL && len + m->len + 10 <= BATCH_BYTES) {
+            out[len++] = 0x81;                  /* FIN, text */
+            if (m->len < 126) {
+                out[len++] = (unsigned char)m->len;
+            } else if (m->len < 65536) {
+                out[len++] = 126;
+                out[len++] = (unsigned char)(m->len >> 8);
+                out[len++] = (unsigned char)m->len;
+            } else {
+                int i;
+
+                out[len++] = 127;
+                for (i = 7; i >= 0; i--)
+                    out[len++] = (unsigned char)((uint64_t)m->len >> (8 * i));
+            }
+            memcpy(out + len, m->data + LWS_PRE, m->len);
+            len += m->len;
+            srv->counters.bytes_out += m->len;
+            c->head = m->next;
+            c->q_bytes -= m->len;
+            c->q_count--;
+            free(m);
+            m = c->head;
+        }
+        /* LWS_WRITE_HTTP is lws's "send these bytes as they are" on a ws connection. */
+        n = lws_write(c->wsi, out, len, LWS_WRITE_HTTP);
+        if (n < (int)len)
+            return -1;
+    }
     if (c->head == NULL)
         c->tail = NULL;
-    c->q_bytes -= m->len;
-    c->q_count--;
-    free(m);
-    if (c->head != NULL)
+    else
         request_write(c);
     return 0;
+}
+
+/* Once a second: ping connections that have been silent for the idle timeout, drop those
+ * that stayed silent half as long again after the ping. */
+static void sweep(lws_sorted_usec_list_t *sul)
+{
+    mc_server *srv = lws_container_of(sul, mc_server, sweep);
+    int64_t now = mono_us(), ping_after = (int64_t)srv->opt.idle_timeout * 1000000;
+    int64_t grace = ping_after / 2 > 1000000 ? ping_after / 2 : 1000000;
+    ws_conn *c;
+
+    for (c = srv->conns; c != NULL; c = c->next) {
+        int64_t silent = now - c->heard_us;
+
+        if (c->closing)
+            continue;
+        if ((c->ping_sent || c->ping_due) && now - c->ping_us >= grace) {
+            srv->counters.closed_idle++;
+            mc_server_log(srv, MC_LOG_INFO, "dropping a connection silent for %lld s",
+                          (long long)(silent / 1000000));
+            c->closing = 1;
+            free_queue(c);
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        } else if (silent >= ping_after && !c->ping_sent && !c->ping_due) {
+            c->ping_due = 1;
+            c->ping_us = now;
+            request_write(c);
+        }
+    }
+    lws_sul_schedule(srv->context, 0, &srv->sweep, sweep, LWS_US_PER_SEC);
+}
+
+void mc_ws_start_sweep(mc_server *srv)
+{
+    if (srv->opt.idle_timeout > 0)
+        lws_sul_schedule(srv->context, 0, &srv->sweep, sweep, LWS_US_PER_SEC);
 }
 
 void mc_ws_shutdown(mc_server *srv)
@@ -481,6 +583,7 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
             return -1;
         c->tokens = srv->opt.burst;
         c->tokens_at = mono_us();
+        c->heard_us = c->tokens_at;
         c->next = srv->conns;
         c->prev = NULL;
         if (srv->conns != NULL)
@@ -501,6 +604,12 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         if (c->wsi == NULL)
             return -1;
         return on_writeable(srv, c);
+
+    case LWS_CALLBACK_RECEIVE_PONG:
+        c->heard_us = mono_us();
+        c->ping_sent = 0;
+        c->ping_due = 0;
+        return 0;
 
     case LWS_CALLBACK_CLOSED:
         conn_cleanup(srv, c);

@@ -19,9 +19,14 @@
 typedef struct fuzz_world {
     int conns[NSESS];
     unsigned counter;
+    const char *input;        /* the message being handled */
+    size_t input_len;
 } fuzz_world;
 
-static void check_output(const char *text, size_t len)
+/* Every message sent is a JSON object with a string type; a relayed offer/answer/candidate
+ * carries the same JSON value the sender's message had under that key (the engine copies
+ * the raw text, so this checks its scanning against cJSON's parse). */
+static void check_output(const fuzz_world *w, const char *text, size_t len)
 {
     const char *end = NULL;
     cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
@@ -32,13 +37,23 @@ static void check_output(const char *text, size_t len)
     type = cJSON_GetObjectItemCaseSensitive(j, "type");
     if (!cJSON_IsString(type))
         __builtin_trap();
+    if (cJSON_GetObjectItemCaseSensitive(j, "from") != NULL && w->input != NULL &&
+        (strcmp(type->valuestring, "offer") == 0 || strcmp(type->valuestring, "answer") == 0 ||
+         strcmp(type->valuestring, "candidate") == 0)) {
+        cJSON *in = cJSON_ParseWithLength(w->input, w->input_len);
+
+        if (in == NULL ||
+            !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(j, type->valuestring),
+                           cJSON_GetObjectItemCaseSensitive(in, type->valuestring), 1))
+            __builtin_trap();
+        cJSON_Delete(in);
+    }
     cJSON_Delete(j);
 }
 
 static int f_send(void *user, void *conn, const char *text, size_t len)
 {
-    (void)user;
-    check_output(text, len);
+    check_output(user, text, len);
     /* Connection 3 refuses everything, as a full send queue would. */
     return *(int *)conn == 3 ? MC_ELIMIT : MC_OK;
 }
@@ -106,7 +121,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 char *msg = malloc(len - 1 ? len - 1 : 1);
 
                 memcpy(msg, data + pos + 1, len - 1);
+                w.input = msg;
+                w.input_len = len - 1;
                 mc_signal_handle(sig, s[k], msg, len - 1);
+                w.input = NULL;
                 free(msg);
             }
         }

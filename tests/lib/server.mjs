@@ -45,7 +45,7 @@ export function startServer({ args = [], webRoot = WEB_ROOT, stun = true, preset
   return new Promise((resolve, reject) => {
     proc.stdout.setEncoding('utf8').on('data', (d) => {
       stdout += d;
-      if (!/\bready\n/.test(stdout)) return;
+      if (!/: ready\b/.test(stdout)) return;
       const port = Number(/:\/\/[^/\s]+:(\d+)\//.exec(stdout)?.[1]);
       const stunPort = Number(/STUN on udp port (\d+)/.exec(stdout)?.[1] ?? 0) || null;
       const scheme = /https:\/\//.test(stdout) ? 'https' : 'http';

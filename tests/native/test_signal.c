@@ -953,6 +953,41 @@ static void test_payload_fidelity(void)
     world_free(&w);
 }
 
+/* Payloads are relayed as the sender wrote them, byte for byte; when a top-level key is
+ * written with escapes the engine falls back to cJSON's encoding of the same value. */
+static void test_payload_raw(void)
+{
+    world w;
+    conn *b;
+    const char *text;
+
+    world_init(&w, NULL, 1);
+    login_ok(&w, 0, "a");
+    login_ok(&w, 1, "b");
+    b = &w.conns[1];
+    MC_CHECK_EQ(feed(&w, 0, " { \"type\" : \"candidate\" , \"name\":\"b\", "
+                            "\"candidate\" :  {\"x\": 1E3 , \"y\":\"\\u00e9\\\"}\"} , \"z\":[1,{\"a\":\"}\"}]} "), MC_OK);
+    text = b->box[b->head];
+    MC_CHECK(strstr(text, "\"candidate\":{\"x\": 1E3 , \"y\":\"\\u00e9\\\"}\"}") != NULL);
+    if (strstr(text, "1E3") == NULL)
+        fprintf(stderr, "relayed: %s\n", text);
+    drain(&w, 1);
+
+    /* Strings, numbers, literals, arrays as payloads; duplicate keys take the first. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"b\",\"candidate\":-0.50e+2}"), MC_OK);
+    MC_CHECK(strstr(b->box[b->head], "\"candidate\":-0.50e+2,") != NULL);
+    drain(&w, 1);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"offer\":[ true ,null],\"name\":\"b\",\"offer\":2}"), MC_OK);
+    MC_CHECK(strstr(b->box[b->head], "\"offer\":[ true ,null],") != NULL);
+    drain(&w, 1);
+
+    /* An escaped key: the value still arrives, re-encoded by cJSON. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"answer\",\"name\":\"b\",\"\\u0061nswer\":{ \"k\" : 1E3 }}"), MC_OK);
+    MC_CHECK(strstr(b->box[b->head], "\"answer\":{\"k\":1000}") != NULL);
+    drain(&w, 1);
+    world_free(&w);
+}
+
 int main(void)
 {
     MC_RUN_TEST(test_registry);
@@ -968,5 +1003,6 @@ int main(void)
     MC_RUN_TEST(test_takeover);
     MC_RUN_TEST(test_reject);
     MC_RUN_TEST(test_payload_fidelity);
+    MC_RUN_TEST(test_payload_raw);
     return mc_test_finish();
 }

@@ -327,6 +327,21 @@ test('a reader that stops reading is closed with 1008; its peer gets leave; othe
   await Promise.all([again.close(), fast.close(), bystander.close()]);
 });
 
+test('--event-loop poll (libwebsockets\' own loop) serves the same protocol, idle pings included', async (t) => {
+  const s = await startServer({ stun: false, args: ['--event-loop', 'poll', '--idle-timeout', '1'] });
+  t.after(async () => assert.equal((await s.close()).code, 0));
+  assert.match(s.stdout, /ready \(poll\)/);
+  const a = await loggedIn(s.wsUrl, 'p1');
+  const b = await loggedIn(s.wsUrl, 'p2');
+  a.send({ type: 'offer', name: 'p2', offer: { sdp: 'x' } });
+  assert.deepEqual(await b.next(), { type: 'offer', offer: { sdp: 'x' }, name: 'p1', from: 'p1' });
+  const mute = await TestClient.open(s.wsUrl, { autoPong: false });
+  assert.notEqual(await Promise.race([mute.closed, new Promise((r) => setTimeout(() => r('timeout'), 6000))]), 'timeout');
+  assert.equal(b.ws.readyState, b.ws.OPEN);
+  assert.equal((await s.metrics())['mediacore_connections_closed_total{reason="idle"}'], 1);
+  await Promise.all([a.close(), b.close()]);
+});
+
 test('SIGTERM closes every connection with 1001 and the server exits 0', async () => {
   const s = await startServer({ stun: false });
   const a = await loggedIn(s.wsUrl, 'x');
