@@ -22,6 +22,21 @@ const MC_EFORMAT = -7;
 const NodeBuffer = (typeof globalThis.Buffer === 'function' &&
   typeof globalThis.Buffer.prototype?.latin1Slice === 'function') ? globalThis.Buffer : null;
 
+/**
+ * A new Uint8Array holding a copy of u8[start, end). In Node, the memory comes from
+ * Buffer.allocUnsafeSlow (malloc, reused across calls, every byte overwritten at once)
+ * rather than a zero-filled ArrayBuffer, which for large sizes is fresh pages from the
+ * kernel on every call; the result is still a plain Uint8Array of exactly that length.
+ */
+export function copyOut(u8, start, end) {
+  if (NodeBuffer !== null && end - start >= 4096) {
+    const buf = NodeBuffer.allocUnsafeSlow(end - start);
+    buf.set(u8.subarray(start, end));
+    return new Uint8Array(buf.buffer, buf.byteOffset, end - start);
+  }
+  return u8.slice(start, end);
+}
+
 /** A string from the ASCII bytes u8[start, end). */
 export function makeAsciiString(decoder, u8, start, end) {
   if (start === end) return '';
@@ -122,7 +137,7 @@ export class Base64Codec {
       into.set(bytes.subarray(dst, dst + size));
       return into.subarray(0, size);
     }
-    return bytes.slice(dst, dst + size);                              // copy out
+    return copyOut(bytes, dst, dst + size);                           // copy out
   }
 
   #formatError(offset, options) {
