@@ -302,7 +302,10 @@ int mc_chunk_sender_receive(mc_chunk_sender *s, const char *msg, size_t len)
         const char *err = mc_chunk_json_str(root, "error");
         char hex[MC_SHA256_HEX] = "";
         int ok = cJSON_IsTrue(okj);
-        if (s->state != MC_SEND_SENDING || !s->end_sent) {
+        /* After a restart the state is OFFERED again; a receiver that already finished
+         * answers the repeated start with its done message. */
+        if ((s->state != MC_SEND_SENDING && s->state != MC_SEND_OFFERED) || !s->digest_done ||
+            s->hashed != s->info.chunks) {
             ev = MC_CHUNK_EV_IGNORED;
         } else {
             mc_sha256_hex(s->digest, hex);

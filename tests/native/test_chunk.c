@@ -145,6 +145,7 @@ static void wire_put(wire *w, const void *data, size_t len, int text)
         abort();
     w->q[w->n].data = malloc(len + 1);
     memcpy(w->q[w->n].data, data, len);
+    w->q[w->n].data[len] = 0;   /* so that tests can strstr() text messages */
     w->q[w->n].len = len;
     w->q[w->n].text = text;
     w->n++;
@@ -606,6 +607,45 @@ static void test_resume_after_disconnect(void)
     free(file);
 }
 
+/* The done message is lost with the connection: the restarted sender's start makes the
+ * receiver, which has finished, send done again. */
+static void test_done_lost_then_restart(void)
+{
+    uint8_t file[3000];
+    session x;
+    wire fwd = { 0 }, back = { 0 };
+    size_t n, k;
+    const char *msg;
+    int done_seen = 0;
+
+    fill_file(file, sizeof(file), 6);
+    session_open(&x, file, sizeof(file), 500, 1, 1u << 20, 0, &fwd);
+    for (k = 0; k < 20 && !x.completed; k++) {
+        size_t i;
+        pump_sender(&x, &fwd);
+        for (i = 0; i < fwd.n; i++)
+            to_receiver(&x, &back, &fwd.q[i]);
+        wire_clear(&fwd);
+        for (i = 0; i < back.n; i++) {
+            if (strstr((const char *)back.q[i].data, "\"type\":\"done\"") != NULL) {
+                done_seen++;
+                continue;   /* lost */
+            }
+            to_sender(&x, &back.q[i]);
+        }
+        wire_clear(&back);
+    }
+    MC_CHECK(x.completed);
+    MC_CHECK_EQ(done_seen, 1);
+    MC_CHECK(!x.sender_done);
+    MC_CHECK_EQ(mc_chunk_sender_restart(x.s), MC_OK);
+    msg = mc_chunk_sender_message(x.s, &n);
+    wire_put(&fwd, msg, n, 1);
+    run(&x, &fwd, &back);
+    check_verified(&x);
+    session_close(&x);
+}
+
 /* A tampered end message: the receiver reports a mismatch, the sender learns it. */
 static void test_digest_mismatch(void)
 {
@@ -974,6 +1014,7 @@ int main(void)
     MC_RUN_TEST(test_sink_callback_and_frames_on_the_wire);
     MC_RUN_TEST(test_faults_detected_and_recovered);
     MC_RUN_TEST(test_resume_after_disconnect);
+    MC_RUN_TEST(test_done_lost_then_restart);
     MC_RUN_TEST(test_digest_mismatch);
     MC_RUN_TEST(test_book_stream);
     MC_RUN_TEST(test_reject_busy_cancel);
