@@ -244,9 +244,11 @@ int mc_chunk_sender_receive(mc_chunk_sender *s, const char *msg, size_t len)
         if (s->state != MC_SEND_OFFERED) {
             ev = MC_CHUNK_EV_IGNORED;   /* a late duplicate */
         } else if (mc_chunk_json_u64(root, "next", s->hashed, &next) != MC_OK ||
-                   next < s->acked || mc_chunk_json_u64(root, "round", 255, &round) != MC_OK) {
-            ev = mc_sender_error(s, "accept: \"next\" must be an integer between the chunks "
-                                    "acknowledged and those sent, \"round\" 0..255");
+                   mc_chunk_json_u64(root, "round", 255, &round) != MC_OK) {
+            /* next may be below what was acknowledged: a receiver that lost its state
+             * (a reloaded page) accepts the file again from the start. */
+            ev = mc_sender_error(s, "accept: \"next\" must be an integer no larger than the "
+                                    "chunks sent, \"round\" 0..255");
         } else if (mode != NULL && strcmp(mode, "binary") == 0 && s->cfg.allow_binary) {
             s->info.mode = MC_CHUNK_BINARY;
         } else if (mode != NULL && strcmp(mode, "base64") == 0 && s->cfg.allow_base64) {
