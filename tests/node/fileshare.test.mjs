@@ -242,6 +242,28 @@ test("the book's sender is received (start/data, bare Base64 chunks, end) and ma
   receiver.close();
 });
 
+test('a file that cannot be read fails the sender and cancels the receiver', async () => {
+  const [a, b] = channelPair();
+  const receiver = simdCore.createFileReceiver({ channel: b, storage: 'memory' });
+  let reads = 0;
+  const flaky = {
+    size: 300_000, name: 'flaky.bin', type: '',
+    slice: (start, end) => ({
+      arrayBuffer: async () => {
+        if (++reads > 1) throw new Error('NotReadableError: the file changed');
+        return new ArrayBuffer(end - start);
+      },
+    }),
+  };
+  const cancelled = nextEvent(receiver, 'cancelled');
+  const sender = simdCore.createFileSender(flaky, { channel: a, chunkSize: 10_000, readSize: 50_000 });
+  await assert.rejects(sender.start(), { code: 'MC_EINVAL', message: /flaky\.bin could not be read or sent: NotReadableError/ });
+  const c = await cancelled;
+  assert.match(c.reason, /could not be read/);
+  sender.close();
+  receiver.close();
+});
+
 test('files one after another on one channel, and transfers both ways at once', async () => {
   const [a, b] = channelPair();
   const ra = simdCore.createFileReceiver({ channel: a, storage: 'memory' });

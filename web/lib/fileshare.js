@@ -496,11 +496,19 @@ export class FileSender extends EventTarget {
         }
       }
     } catch (err) {
-      if (!this.#finished && this.#settle) {
+      // The file could not be read (moved, deleted, changed) or the channel refused a
+      // message: tell the receiver, then the caller.
+      if (!this.#finished && this.#h) {
+        const why = `${this.#opts.name} could not be read or sent: ${err?.message ?? err}`;
+        const n = ex.mc_wasm_chunk_sender_cancel(this.#h, this.#rt.cstring(why.slice(0, 120)));
+        try {
+          if (n > 0) this.#sendMessage(n);
+        } catch { /* the channel is gone too */ }
         this.#finished = true;
-        const e = err instanceof MediaCoreError ? err
-          : new MediaCoreError('MC_EINVAL', `reading or sending ${this.#opts.name} failed: ${err?.message ?? err}`, -1);
-        this.#settle.reject(e);
+        this.#block = null;
+        this.#prefetch = null;
+        const e = err instanceof MediaCoreError ? err : new MediaCoreError('MC_EINVAL', why, -1);
+        this.#settle?.reject(e);
       }
     } finally {
       this.#pumping = false;
