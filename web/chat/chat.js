@@ -15,6 +15,7 @@ const ui = {
 let sig = null;
 let peer = null;
 let channel = null;
+let closedByRemote = null;  // the peer whose data channel the other side closed
 
 function setStatus(text, kind = '') {
   ui.status.textContent = text;
@@ -106,11 +107,12 @@ function startPeer(remote) {
     if (peer !== p) return;
     peer = null;
     channel = null;
-    const text = reason === 'leave' ? `${remote} left the chat.`
+    const left = reason === 'leave' || closedByRemote === p;
+    const text = left ? `${remote} left the chat.`
       : reason === 'failed' ? `The connection to ${remote} failed.` : 'Disconnected.';
     addLine('', text, 'note');
     setState('ready');
-    setStatus(text, reason === 'hangup' || reason === 'closed' ? 'ok' : 'error');
+    setStatus(text, left || reason === 'failed' ? 'error' : 'ok');
   });
   return p;
 }
@@ -130,7 +132,10 @@ function useChannel(p, ch) {
     if (typeof data === 'string') addLine(p.remote, data, 'them');
   };
   ch.onclose = () => {
-    if (peer === p) p.hangUp();
+    // The other side closed the channel: it left (its "leave" may still be on the way).
+    if (peer !== p) return;
+    closedByRemote = p;
+    p.hangUp();
   };
   if (ch.readyState === 'open') opened();
   else ch.onopen = opened;
