@@ -310,3 +310,110 @@ export function createMediaCore(options?: MediaCoreOptions): Promise<MediaCore>;
 
 /** True when this engine supports WebAssembly SIMD128. */
 export function hasWasmSimd(): boolean;
+
+// ---- Signaling (web/lib/signaling.js, web/lib/peer.js; wire protocol in docs/protocol.md) ----
+
+/** Error codes: the server's (docs/protocol.md) plus 'closed' and 'timeout' from the client. */
+export type SignalingErrorCode =
+  | 'bad-json' | 'bad-utf8' | 'too-large' | 'too-deep' | 'bad-field' | 'unknown-type'
+  | 'invalid-name' | 'name-taken' | 'already-logged-in' | 'not-logged-in' | 'unknown-user'
+  | 'self' | 'undeliverable' | 'rate-limited' | 'server-busy' | 'closed' | 'timeout' | 'left'
+  | (string & {});
+
+export class SignalingError extends Error {
+  readonly name: 'SignalingError';
+  readonly code: SignalingErrorCode;
+  /** The server's reply, when there was one. */
+  readonly reply: Record<string, unknown> | undefined;
+}
+
+export type SignalingState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface SignalingOptions {
+  /** Reconnect after a dropped connection and log back in (default true). */
+  reconnect?: boolean;
+  /** Reconnect backoff bounds in ms (default 250 and 5000). */
+  minDelay?: number;
+  maxDelay?: number;
+  /** How long a request waits for its reply, in ms (default 10000). */
+  timeout?: number;
+  /** The WebSocket class (default globalThis.WebSocket; in Node, the `ws` package's). */
+  WebSocket?: unknown;
+}
+
+export interface SignalingEvents {
+  offer: { from: string; offer: unknown; message: Record<string, unknown> };
+  answer: { from: string | undefined; answer: unknown; message: Record<string, unknown> };
+  candidate: { from: string | undefined; candidate: unknown; message: Record<string, unknown> };
+  leave: { from: string | undefined; message: Record<string, unknown> };
+  login: { name: string; iceServers: RTCIceServer[] };
+  state: { state: SignalingState };
+  error: SignalingError;
+  message: Record<string, unknown>;
+}
+
+/** The ws(s):// URL of the server that served `base` (default: this page). */
+export function defaultSignalingUrl(base?: URL | Location | string): string;
+
+export class SignalingClient {
+  constructor(url?: string, options?: SignalingOptions);
+  readonly state: SignalingState;
+  /** The name logged in with, or null. */
+  readonly name: string | null;
+  /** ICE servers handed out at login (the server's STUN responder), or []. */
+  readonly iceServers: RTCIceServer[];
+  readonly url: string;
+  connect(): Promise<void>;
+  login(name: string): Promise<{ name: string; iceServers: RTCIceServer[] }>;
+  offer(to: string, offer: RTCSessionDescriptionInit | unknown): Promise<Record<string, unknown>>;
+  answer(to: string, answer: RTCSessionDescriptionInit | unknown): Promise<Record<string, unknown>>;
+  candidate(to: string, candidate: RTCIceCandidateInit | unknown): Promise<Record<string, unknown>>;
+  leave(to?: string): Promise<Record<string, unknown>>;
+  /** Send a message with an id; resolves with the reply (login reply or ack). */
+  request(message: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Send as is, book style: no id, no reply. */
+  send(message: Record<string, unknown> | string): void;
+  on<K extends keyof SignalingEvents>(type: K, handler: (event: SignalingEvents[K]) => void): () => void;
+  once<K extends keyof SignalingEvents>(type: K, filter?: (event: SignalingEvents[K]) => boolean, timeoutMs?: number): Promise<SignalingEvents[K]>;
+  /** Route answer/candidate/leave from `from` to `owner` (Peer does this). */
+  attach(from: string, owner: { onSignal(message: Record<string, unknown>): void }): () => void;
+  close(): void;
+}
+
+export interface PeerOptions {
+  signaling: SignalingClient;
+  /** The other user's name. */
+  remote: string;
+  /** Default: signaling.iceServers. */
+  iceServers?: RTCIceServer[];
+  config?: RTCConfiguration;
+}
+
+export interface PeerEvents {
+  track: { track: MediaStreamTrack; streams: readonly MediaStream[] };
+  datachannel: RTCDataChannel;
+  state: { state: RTCPeerConnectionState };
+  close: { reason: 'hangup' | 'leave' | 'failed' | 'closed' };
+  error: Error;
+}
+
+/** One RTCPeerConnection to one remote user, signaled through a SignalingClient. */
+export class Peer {
+  constructor(options: PeerOptions);
+  readonly pc: RTCPeerConnection;
+  readonly remote: string;
+  readonly state: RTCPeerConnectionState;
+  addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): RTCRtpSender;
+  createDataChannel(label: string, options?: RTCDataChannelInit): RTCDataChannel;
+  /** Offer, wait for the answer, apply it. Rejects: 'unknown-user', 'left', 'timeout', 'closed'. */
+  call(options?: { timeoutMs?: number }): Promise<void>;
+  /** Apply an offer, answer it. */
+  accept(offer: RTCSessionDescriptionInit): Promise<void>;
+  connected(options?: { timeoutMs?: number }): Promise<void>;
+  /** Tell the other side and close. */
+  hangUp(): void;
+  /** Close without telling anyone. Safe to call twice. */
+  close(): void;
+  on<K extends keyof PeerEvents>(type: K, handler: (event: PeerEvents[K]) => void): () => void;
+  once<K extends keyof PeerEvents>(type: K, filter?: (event: PeerEvents[K]) => boolean, timeoutMs?: number): Promise<PeerEvents[K]>;
+}

@@ -16,6 +16,9 @@ export { MediaCoreError, hasWasmSimd, FilterPath };
 export { parseColor };
 export { Base64Flags };
 export { FileShareDefaults, clearReceivedFiles };
+// Signaling and calls through the mediacore server (docs/protocol.md).
+export { SignalingClient, SignalingError, defaultSignalingUrl } from './lib/signaling.js';
+export { Peer } from './lib/peer.js';
 
 /** The filters core.filter() accepts, in the photobooth's cycling order. */
 export const FILTERS = Object.freeze(['none', 'grayscale', 'sepia', 'invert']);

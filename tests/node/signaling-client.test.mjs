@@ -6,12 +6,23 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import WebSocket from 'ws';
 import { SignalingClient, SignalingError, defaultSignalingUrl } from '../../web/lib/signaling.js';
+import { Peer } from '../../web/lib/peer.js';
+import * as shim from '../../web/mediacore.js';
 import { startServer } from '../lib/server.mjs';
 
 const srv = await startServer({ stun: true });
 test.after(async () => assert.equal((await srv.close()).code, 0));
 
 const client = (url = srv.wsUrl, opts = {}) => new SignalingClient(url, { WebSocket, minDelay: 50, maxDelay: 400, ...opts });
+
+test('mediacore.js re-exports the signaling client and Peer', () => {
+  assert.equal(shim.SignalingClient, SignalingClient);
+  assert.equal(shim.SignalingError, SignalingError);
+  assert.equal(shim.defaultSignalingUrl, defaultSignalingUrl);
+  assert.equal(shim.Peer, Peer);
+  // Peer needs a browser's RTCPeerConnection; in Node it says so instead of failing later.
+  assert.throws(() => new Peer({ signaling: client(), remote: 'x' }), /RTCPeerConnection/);
+});
 
 test('defaultSignalingUrl follows the page: ws for http, wss for https, path /', () => {
   assert.equal(defaultSignalingUrl(new URL('http://example.org:8888/call/index.html')), 'ws://example.org:8888/');
