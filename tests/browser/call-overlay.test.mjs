@@ -30,7 +30,7 @@ async function open(name) {
 
 async function waitRemoteFrames(page, n) {
   const start = Number((await page.getAttribute('body', 'data-remote-frames')) ?? 0);
-  await page.waitForFunction((s) => Number(document.body.dataset.remoteFrames ?? 0) >= s, start + n, { timeout: 30_000 });
+  await page.waitForFunction((s) => Number(document.body.dataset.remoteFrames ?? 0) >= s, start + n, { timeout: 60_000 });
 }
 
 /** RGBA pixels of a canvas or video element on the page. */
@@ -86,8 +86,8 @@ test('the caller\'s name and the time are drawn on the video she sends', async (
   await a.page.check('#overlay');
   assert.equal(await a.page.getAttribute('body', 'data-overlay'), 'true');
   await a.page.waitForFunction(() => window.callDemo.outgoing.stages.includes('overlay'));
-  await a.page.waitForFunction(() => window.callDemo.outgoing.frameNumber > 0);
-  await new Promise((r) => setTimeout(r, 300));
+  const sent = await a.page.evaluate(() => window.callDemo.outgoing.frameNumber);
+  await a.page.waitForFunction((n) => window.callDemo.outgoing.frameNumber > n + 2, sent, { timeout: 60_000 });
   const localAfter = await pixels(a.page, 'local');
 
   // The preview as sent: changed inside the box, and only there (the camera is a still).
