@@ -1,7 +1,8 @@
 // signaling.mjs: the signaling benchmark (run it through tools/bench/signaling.sh, which
 // raises the open-file limit first). For each round, for each scenario, it starts a fresh
-// mediacore-server and a fresh book server (tools/bench/book-server.mjs), one after the
-// other in alternating order, and runs build/native/mediacore-loadgen against each:
+// mediacore-server (default epoll loop), a fresh mediacore-server --event-loop poll and a
+// fresh book server (tools/bench/book-server.mjs), one after the other in rotating order,
+// and runs build/native/mediacore-loadgen against each:
 //
 //   max-200     200 connections (100 pairs), as many candidates as the server relays, 4 in
 //               flight per connection: relayed messages/s (the server at 100% of a core)
@@ -31,12 +32,20 @@ const SCENARIOS = [
   { name: 'rate-10k', args: ['--connections', '10000', '--rate', '5000', '--connect-burst', '500'] },
 ];
 
+const KINDS = ['c', 'c-poll', 'node'];
+const LABEL = {
+  c: 'mediacore-server',
+  'c-poll': 'mediacore-server --event-loop poll',
+  node: 'book server (Node ws)',
+};
+
 /** Start a server; resolve { pid, url, stop() } once it says where it listens. */
 function startServer(kind) {
-  const [cmd, args, pattern] = kind === 'c'
-    ? [SERVER, ['--port', '0', '--bind', '127.0.0.1', '--stun-port', 'off', '--web-root', 'none',
-      '--rate', '0', '--max-connections', '12000'], /:(\d+)\/ \(WebSocket/]
-    : [process.execPath, [BOOK, '--port', '0', '--host', '127.0.0.1'], /listening (\d+)/];
+  const c = ['--port', '0', '--bind', '127.0.0.1', '--stun-port', 'off', '--web-root', 'none',
+    '--rate', '0', '--max-connections', '12000'];
+  const [cmd, args, pattern] = kind === 'node'
+    ? [process.execPath, [BOOK, '--port', '0', '--host', '127.0.0.1'], /listening (\d+)/]
+    : [SERVER, kind === 'c-poll' ? [...c, '--event-loop', 'poll'] : c, /:(\d+)\/ \(WebSocket/];
   const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -78,7 +87,7 @@ const results = {};     // scenario -> kind -> [result]
 console.error(`signaling benchmark: ${rounds} round(s); load average at start ${load()}`);
 for (let round = 0; round < rounds; round++) {
   for (const sc of SCENARIOS) {
-    const order = round % 2 === 0 ? ['c', 'node'] : ['node', 'c'];
+    const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]);
     for (const kind of order) {
       const srv = await startServer(kind);
       await new Promise((r) => setTimeout(r, 300));
@@ -111,9 +120,9 @@ lines.push('');
 lines.push('| scenario | server | connections held | relayed msg/s | p50 ms | p99 ms | server CPU | server CPU per message | loadgen CPU | server memory per connection |');
 lines.push('|---|---|---|---|---|---|---|---|---|---|');
 for (const sc of SCENARIOS) {
-  for (const kind of ['c', 'node']) {
+  for (const kind of KINDS) {
     const rs = results[sc.name][kind];
-    lines.push(`| ${sc.name} | ${kind === 'c' ? 'mediacore-server' : 'book server (Node ws)'} | ` +
+    lines.push(`| ${sc.name} | ${LABEL[kind]} | ` +
       `${fmt(med(rs, 'held'))} / ${fmt(rs[0].connections)} | ${fmt(med(rs, 'relayed_per_s'))} | ` +
       `${fmt(med(rs, 'p50_ms'), 2)} | ${fmt(med(rs, 'p99_ms'), 2)} | ${fmt(med(rs, 'server_cpu_pct'))}% | ` +
       `${fmt(med(rs, 'server_us_per_msg'), 1)} µs | ` +
@@ -122,10 +131,13 @@ for (const sc of SCENARIOS) {
 }
 lines.push('');
 for (const sc of SCENARIOS) {
-  const c = results[sc.name].c;
   const n = results[sc.name].node;
-  lines.push(`- ${sc.name}: mediacore-server relays ${fmt(med(c, 'relayed_per_s') / med(n, 'relayed_per_s'), 2)}x ` +
-    `the book server's messages/s, using ${fmt(med(n, 'server_us_per_msg') / med(c, 'server_us_per_msg'), 2)}x less ` +
-    `CPU per message; p99 ${fmt(med(c, 'p99_ms'), 2)} ms vs ${fmt(med(n, 'p99_ms'), 2)} ms.`);
+  const part = (kind) => {
+    const c = results[sc.name][kind];
+    return `${LABEL[kind]} relays ${fmt(med(c, 'relayed_per_s') / med(n, 'relayed_per_s'), 2)}x the book server's ` +
+      `messages/s at ${fmt(med(c, 'server_us_per_msg') / med(n, 'server_us_per_msg'), 2)}x its CPU per message, ` +
+      `p99 ${fmt(med(c, 'p99_ms'), 2)} ms`;
+  };
+  lines.push(`- ${sc.name}: ${part('c')}; ${part('c-poll')}; the book server's p99 ${fmt(med(n, 'p99_ms'), 2)} ms.`);
 }
 console.log(lines.join('\n'));

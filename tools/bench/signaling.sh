@@ -8,14 +8,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # 10,000 connections need 10,000 descriptors in the server and as many in the load
-# generator: raise the soft limit to the hard one, and the hard one too when we may.
+# generator (two processes): raise the soft limit to the hard one, and the hard one too
+# when we may.
 want=65536
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$want" ]; then
     ulimit -Hn "$want" 2>/dev/null || true
 fi
 ulimit -n "$(ulimit -Hn)"
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 20200 ]; then
-    echo "signaling.sh: open-file limit $(ulimit -n) is below 20,200: the 10,000-connection runs will fail" >&2
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10100 ]; then
+    echo "signaling.sh: open-file limit $(ulimit -n) is below 10,100: the 10,000-connection runs will fail" >&2
 fi
 [ -x build/native/mediacore-server ] && [ -x build/native/mediacore-loadgen ] || tools/build.sh native
 exec node tools/bench/signaling.mjs "$@"
