@@ -114,6 +114,7 @@ async function launch() {
     page.on('crash', () => console.error(`[${path.basename(profile)}] CRASH`));
   }
   await page.goto(`${SITE}/`);
+  if (process.env.BENCH_DEBUG) await page.evaluate(() => { window.debug = true; });
   await page.evaluate(() => {
     // Peak JS heap, sampled.
     window.heapPeak = 0;
@@ -196,7 +197,11 @@ const variants = {
       const { createMediaCore } = await import('/mediacore.js');
       const core = await createMediaCore();
       window.core = core;
-      const receiver = core.createFileReceiver({ channel: window.channel });
+      const receiver = core.createFileReceiver({ channel: window.channel, progressInterval: 2000 });
+      if (window.debug) {
+        receiver.addEventListener('progress', ({ detail }) => console.log(`receiver: ${detail.bytes} bytes, ${(detail.rate / 1e6).toFixed(2)} MB/s`));
+        receiver.addEventListener('warning', ({ detail }) => console.log(`receiver warning: ${detail.message}`));
+      }
       return new Promise((resolve, reject) => {
         receiver.addEventListener('file', async ({ detail }) => {
           const ms = performance.now() - window.t0;
@@ -215,7 +220,12 @@ const variants = {
       const file = document.getElementById('bench-file').files[0];
       const sender = core.createFileSender(file, {
         channel: window.channel, mode, peerConnection: window.pc, highWaterMark: high, lowWaterMark: low,
+        progressInterval: 2000,
       });
+      if (window.debug) {
+        sender.addEventListener('progress', ({ detail }) => console.log(`sender: acked ${detail.bytes}, sent ${detail.sent}, buffered ${window.channel.bufferedAmount}`));
+        sender.addEventListener('warning', ({ detail }) => console.log(`sender warning: ${detail.message}`));
+      }
       const r = await sender.start();
       return { verified: r.verified, chunkSize: sender.chunkSize, wasm: core.wasm.memory.buffer.byteLength };
     }, { mode, high: HIGH, low: LOW });
@@ -270,11 +280,32 @@ const variants = {
   },
 };
 
+const debug = (...m) => { if (process.env.BENCH_DEBUG) console.error(new Date().toISOString().slice(11, 19), ...m); };
+
+/** connect(), retried: on a loaded machine ICE occasionally fails to complete. */
+async function connectRetry(A, B) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Promise.race([
+        connect(A.page, B.page),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no connection within 30 s')), 30_000)),
+      ]);
+    } catch (err) {
+      debug(`connect attempt ${attempt}: ${err.message}`);
+      if (attempt === 3) throw err;
+      for (const p of [A.page, B.page]) await p.reload();
+    }
+  }
+}
+
 async function run(name, file, size) {
+  debug(`${name}: launching`);
   const A = await launch();
   const B = await launch();
   try {
-    const maxMessageSize = await connect(A.page, B.page);
+    debug(`${name}: connecting`);
+    const maxMessageSize = await connectRetry(A, B);
+    debug(`${name}: connected (max message ${maxMessageSize}), transferring`);
     await pick(A.page, file);
     let r;
     if (name === 'raw') r = await variants.raw(A.page, B.page, size, maxMessageSize);
