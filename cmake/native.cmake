@@ -20,6 +20,11 @@ add_library(mc_core STATIC)
 target_include_directories(mc_core PUBLIC src/core)
 target_compile_options(mc_core PRIVATE ${MC_WARNINGS})
 target_link_libraries(mc_core PUBLIC m)
+if(MC_FUZZ)
+  # Coverage counters in the library itself, so the fuzzers are guided by the code under
+  # test and not only by their own harness (the ASan runtime supplies the hooks elsewhere).
+  target_compile_options(mc_core PRIVATE -fsanitize=fuzzer-no-link)
+endif()
 
 if(MC_BUILD_TESTS)
   enable_testing()
