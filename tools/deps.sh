@@ -7,8 +7,9 @@
 #
 # Output layout (nothing of it is in git):
 #   $MEDIACORE_CACHE/deps/<key>/<flavor>/{include,lib}     flavor: simd (-msimd128) or base
-# where <key> hashes deps.lock, the build recipe (deps-build.sh) and the emcc version, so a
-# change to any of them builds a fresh tree and an unchanged one is reused as it is.
+# where <key> hashes deps.lock, the build recipe (deps-build.sh and the files it uses in
+# tools/deps/) and the emcc version, so a change to any of them builds a fresh tree and an
+# unchanged one is reused as it is.
 # Concurrent runs wait for each other (flock) instead of building twice.
 set -euo pipefail
 
@@ -22,7 +23,8 @@ die() { echo "deps.sh: $*" >&2; exit 1; }
 
 command -v emcc >/dev/null || die "emcc not found: run tools/setup.sh (installs Debian's emscripten)"
 emver=$(emcc --version 2>/dev/null | sed -n 1p)
-key=$( { cat "$lock" "$here/deps-build.sh"; echo "$emver"; } | sha256sum | cut -c1-16)
+key=$( { cat "$lock" "$here/deps-build.sh"; find "$here/deps" -type f | LC_ALL=C sort | xargs cat;
+        echo "$emver"; } | sha256sum | cut -c1-16)
 prefix="$cache/deps/$key"
 
 if [ "${1:-}" = "--prefix" ]; then echo "$prefix"; exit 0; fi
