@@ -50,6 +50,13 @@ export interface MediaCoreFeatures {
   readonly base64: boolean;
   /** createFileSender / createFileReceiver are available. */
   readonly fileshare: boolean;
+  /** VP8 and VP9 encoders and decoders (createVideoEncoder / createVideoDecoder). */
+  readonly vp8: boolean;
+  readonly vp9: boolean;
+  /** Opus (createAudioEncoder / createAudioDecoder). */
+  readonly opus: boolean;
+  /** WebM muxing and demuxing (createRecorder, createWebmMuxer, createWebmDemuxer). */
+  readonly webm: boolean;
 }
 
 /**
@@ -153,9 +160,219 @@ export class MediaCore {
   loadFont(source?: string | URL | ArrayBuffer | ArrayBufferView): Promise<FontInfo>;
   /** The fonts drawText uses, in lookup order. */
   fontInfo(): FontInfo[];
+  /**
+   * A VP8/VP9 encoder (libvpx, realtime). Throws MC_ENAME (codec, rateControl),
+   * MC_EDIMENSIONS (size), MC_ERANGE (other values; the message names the field).
+   */
+  createVideoEncoder(options?: VideoEncoderOptions): VideoEncoder;
+  /** A VP8/VP9 decoder. */
+  createVideoDecoder(options?: VideoDecoderOptions): VideoDecoder;
+  /** An Opus encoder from interleaved float PCM, any block size, 20 ms packets. */
+  createAudioEncoder(options?: AudioEncoderOptions): AudioEncoder;
+  /** An Opus decoder to interleaved float PCM. */
+  createAudioDecoder(options?: AudioDecoderOptions): AudioDecoder;
+  /** Video frames and audio PCM to a WebM file, encoders and muxer in the core. */
+  createRecorder(options: RecorderOptions): Recorder;
+  /** A WebM muxer for packets you already have. */
+  createWebmMuxer(options: WebmMuxerOptions): WebmMuxer;
+  /** A WebM demuxer over a whole file (copied once into the module). MC_EFORMAT if not WebM. */
+  createWebmDemuxer(bytes: Uint8Array): WebmDemuxer;
   /** Low-level access for tests and benchmarks; not a stable API. */
   readonly wasm: { exports: WebAssembly.Exports; memory: WebAssembly.Memory; runtime: unknown };
   /** Free the module memory this core holds. Safe to call more than once. */
+  close(): void;
+}
+
+// --- Codecs (web/lib/codecs.js, web/lib/webm.js) -------------------------------------
+
+export type VideoCodec = 'vp8' | 'vp9';
+
+export interface VideoEncoderOptions {
+  codec?: VideoCodec;                 // 'vp8'
+  width?: number;                     // 640 (1..16383): the encoded size
+  height?: number;                    // 480
+  /** Nominal frame rate for rate control, 1..240 (30). */
+  fps?: number;
+  /** Target bits per second, 10000..100000000 (1000000). */
+  bitrate?: number;
+  rateControl?: 'cbr' | 'vbr';        // 'cbr'
+  /** Most frames between keyframes; 0: only forced ones (3000). */
+  keyframeInterval?: number;
+  /** Realtime speed: VP8 1..16 (6), VP9 0..9 (7); higher is faster, lower quality. */
+  speed?: number;
+  minQuantizer?: number;              // 2
+  maxQuantizer?: number;              // 56
+  /** Frames stay decodable after losses (for lossy transports). */
+  errorResilient?: boolean;
+}
+
+/** An encoder input: RGBA (any size: scaled to the configured one) or contiguous I420. */
+export type VideoInput = Frame | { format: 'i420'; data: Uint8Array; width: number; height: number };
+
+export interface EncodedPacket {
+  /** A copy: yours to keep. */
+  data: Uint8Array;
+  /** Microseconds. */
+  timestamp: number;
+  duration: number;
+  keyframe: boolean;
+}
+
+export class VideoEncoder {
+  readonly config: Readonly<Required<VideoEncoderOptions>>;
+  /** The current target, bits per second. */
+  readonly bitrate: number;
+  /**
+   * Encode one frame. timestamp (microseconds) defaults to the previous one plus 1/fps and
+   * must increase; keyframe forces one. Throws the frame errors of filter(), MC_ERANGE
+   * (timestamp), MC_ESTATE (after flush() or close()), MC_ECODEC (libvpx, with its detail).
+   */
+  encode(frame: VideoInput, options?: { timestamp?: number; duration?: number; keyframe?: boolean }): EncodedPacket[];
+  /** End of stream: packets still held (none in realtime mode). No frames after this. */
+  flush(): EncodedPacket[];
+  /** Change the target bitrate from the next frame on. */
+  setBitrate(bitrate: number): void;
+  close(): void;
+}
+
+export interface VideoDecoderOptions {
+  codec?: VideoCodec;
+  /** Frames larger than this are refused with MC_EDIMENSIONS (16383). */
+  maxWidth?: number;
+  maxHeight?: number;
+}
+
+export interface DecodedFrame {
+  width: number;
+  height: number;
+  timestamp: number;
+  keyframe: boolean;
+  /** The size differs from the previous frame's (true for the first). */
+  sizeChanged: boolean;
+  format: 'rgba' | 'i420';
+  /** RGBA (Uint8ClampedArray) or contiguous I420 (Uint8Array). */
+  data: Uint8ClampedArray | Uint8Array;
+}
+
+export class VideoDecoder {
+  readonly config: Readonly<{ codec: VideoCodec }>;
+  /**
+   * Decode one packet; null when it shows no frame. options.into: an ImageData or typed
+   * array of exactly the frame's size, filled instead of allocating. Throws MC_EFORMAT
+   * (corrupt or truncated packet), MC_ESTATE (inter frames until the next keyframe, after
+   * an error or at the start), MC_EDIMENSIONS (into of the wrong size, or over the maximum).
+   */
+  decode(data: Uint8Array, options?: { format?: 'rgba' | 'i420'; into?: ImageData | Uint8Array | Uint8ClampedArray; timestamp?: number }): DecodedFrame | null;
+  close(): void;
+}
+
+export interface AudioEncoderOptions {
+  sampleRate?: 8000 | 12000 | 16000 | 24000 | 48000;   // 48000
+  channels?: 1 | 2;                                     // 1
+  bitrate?: number;                                     // 64000 (6000..510000)
+  application?: 'voip' | 'audio' | 'lowdelay';          // 'audio'
+  complexity?: number;                                  // 10 (0..10)
+  /** In-band forward error correction (needs packetLoss > 0 to do anything). */
+  fec?: boolean;
+  /** Expected loss, percent. */
+  packetLoss?: number;
+  /** Discontinuous transmission: silent frames give no packet. */
+  dtx?: boolean;
+}
+
+export class AudioEncoder {
+  readonly config: Readonly<Required<AudioEncoderOptions>>;
+  readonly bitrate: number;
+  /** The decoder's pre-skip in 48 kHz samples (OpusHead, WebM CodecDelay). */
+  readonly preSkip: number;
+  /** Feed interleaved PCM of any length; returns the 20 ms packets completed. */
+  encode(pcm: Float32Array): EncodedPacket[];
+  /** Pad the buffered remainder with silence and encode it. No input after this. */
+  flush(): EncodedPacket[];
+  setBitrate(bitrate: number): void;
+  close(): void;
+}
+
+export interface AudioDecoderOptions {
+  sampleRate?: 8000 | 12000 | 16000 | 24000 | 48000;
+  channels?: 1 | 2;
+}
+
+export class AudioDecoder {
+  readonly config: Readonly<Required<AudioDecoderOptions>>;
+  /** Decode a packet (null: conceal a lost one) to interleaved PCM. MC_EFORMAT if corrupt. */
+  decode(data: Uint8Array | null, options?: { into?: Float32Array }): Float32Array;
+  /** The packet before `data` was lost: rebuild it from data's in-band FEC. */
+  decodeFec(data: Uint8Array, options?: { into?: Float32Array }): Float32Array;
+  close(): void;
+}
+
+export interface RecorderOptions {
+  video?: VideoEncoderOptions | false;   // rateControl defaults to 'vbr' here
+  audio?: AudioEncoderOptions | false;
+  /** 'seekable' (default: Cues and Duration, the header rewritten at the end) or 'live'. */
+  mode?: 'seekable' | 'live';
+}
+
+export class Recorder {
+  readonly video: Readonly<Required<VideoEncoderOptions>> | null;
+  readonly audio: Readonly<Required<AudioEncoderOptions>> | null;
+  readonly byteLength: number;
+  readonly videoFrames: number;
+  readonly audioPackets: number;
+  /** Microseconds recorded so far. */
+  readonly duration: number;
+  /** A frame at `timestamp` microseconds from the start of the recording. */
+  addVideoFrame(frame: VideoInput, timestamp: number, options?: { keyframe?: boolean }): void;
+  /** Interleaved PCM; its time follows from the samples fed so far (from 0). */
+  addAudio(pcm: Float32Array): void;
+  /** The file bytes produced since the last take() (for a live stream). */
+  take(): Uint8Array;
+  /** End the recording: the whole WebM file. */
+  finish(): Uint8Array;
+  close(): void;
+}
+
+export interface WebmMuxerOptions {
+  mode?: 'seekable' | 'live';
+  video?: { codec?: VideoCodec; width?: number; height?: number } | null;
+  audio?: { sampleRate?: number; channels?: 1 | 2; preSkip?: number } | null;
+  /** Longest cluster, 100..30000 ms (5000). */
+  clusterMs?: number;
+}
+
+export class WebmMuxer {
+  readonly mode: 'seekable' | 'live';
+  readonly finished: boolean;
+  addVideo(data: Uint8Array, options: { timestamp: number; duration?: number; keyframe?: boolean }): void;
+  addAudio(data: Uint8Array, options: { timestamp: number; duration?: number }): void;
+  /** The file bytes produced since the last take(). */
+  take(): Uint8Array;
+  /** The last bytes, and (seekable mode) the header to write over the file's start. */
+  finish(): { tail: Uint8Array; header: Uint8Array | null };
+  close(): void;
+}
+
+export interface WebmInfo {
+  /** Microseconds, or null when the file does not say (live recordings). */
+  duration: number | null;
+  video: { codec: VideoCodec; width: number; height: number } | null;
+  audio: { codec: 'opus'; sampleRate: number; channels: number; preSkip: number; codecPrivate: Uint8Array } | null;
+}
+
+export interface WebmPacket {
+  track: 'video' | 'audio';
+  data: Uint8Array;
+  timestamp: number;
+  duration: number;
+  keyframe: boolean;
+}
+
+export class WebmDemuxer implements Iterable<WebmPacket> {
+  readonly info: WebmInfo;
+  /** The next frame in file order, null at the end; MC_EFORMAT where the file is damaged. */
+  next(): WebmPacket | null;
+  [Symbol.iterator](): Iterator<WebmPacket>;
   close(): void;
 }
 

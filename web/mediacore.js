@@ -11,6 +11,8 @@ import { FrameFilter, FilterPath } from './lib/filter.js';
 import { TextRenderer, parseColor } from './lib/text.js';
 import { Base64Codec, Base64Flags } from './lib/base64.js';
 import { FileSender, FileReceiver, FileShareDefaults, clearReceivedFiles } from './lib/fileshare.js';
+import { VideoEncoder, VideoDecoder, AudioEncoder, AudioDecoder } from './lib/codecs.js';
+import { WebmMuxer, WebmDemuxer, Recorder } from './lib/webm.js';
 
 export { MediaCoreError, hasWasmSimd, FilterPath };
 export { parseColor };
@@ -29,6 +31,7 @@ export class MediaCore {
   #text = null;
   #base64 = null;
   #transfers = new Set();
+  #codecs = new Set();
 
   /** Use createMediaCore(); the constructor takes a loaded runtime. */
   constructor(runtime) {
@@ -40,6 +43,10 @@ export class MediaCore {
       text: typeof runtime.exports.mc_wasm_text_draw === 'function',
       base64: typeof runtime.exports.mc_wasm_base64_encode === 'function',
       fileshare: typeof runtime.exports.mc_wasm_chunk_sender_create === 'function',
+      vp8: typeof runtime.exports.mc_wasm_video_encoder_create === 'function',
+      vp9: typeof runtime.exports.mc_wasm_video_encoder_create === 'function',
+      opus: typeof runtime.exports.mc_wasm_audio_encoder_create === 'function',
+      webm: typeof runtime.exports.mc_wasm_webm_muxer_create === 'function',
     });
   }
 
@@ -144,6 +151,62 @@ export class MediaCore {
   }
 
   /**
+   * Codecs in the core (web/lib/codecs.js, web/lib/webm.js; README "Codecs"). Each object
+   * owns C state: close() it when done (core.close() closes any still open).
+   *   createVideoEncoder({ codec: 'vp8'|'vp9', width, height, fps, bitrate, rateControl,
+   *                        keyframeInterval, speed, minQuantizer, maxQuantizer, errorResilient })
+   *   createVideoDecoder({ codec, maxWidth, maxHeight })
+   *   createAudioEncoder({ sampleRate, channels, bitrate, application, complexity, fec,
+   *                        packetLoss, dtx })
+   *   createAudioDecoder({ sampleRate, channels })
+   *   createRecorder({ video: {...VideoEncoder options} | false, audio: {...} | false, mode })
+   *   createWebmMuxer({ mode, video: { codec, width, height }, audio: { sampleRate, channels, preSkip } })
+   *   createWebmDemuxer(bytes)
+   */
+  createVideoEncoder(options) {
+    return this.#makeCodec('vp8', VideoEncoder, options);
+  }
+
+  createVideoDecoder(options) {
+    return this.#makeCodec('vp8', VideoDecoder, options);
+  }
+
+  createAudioEncoder(options) {
+    return this.#makeCodec('opus', AudioEncoder, options);
+  }
+
+  createAudioDecoder(options) {
+    return this.#makeCodec('opus', AudioDecoder, options);
+  }
+
+  createRecorder(options) {
+    return this.#makeCodec('webm', Recorder, options);
+  }
+
+  createWebmMuxer(options) {
+    return this.#makeCodec('webm', WebmMuxer, options);
+  }
+
+  createWebmDemuxer(bytes) {
+    return this.#makeCodec('webm', WebmDemuxer, bytes);
+  }
+
+  #makeCodec(feature, Type, arg) {
+    this.#live();
+    if (!this.features[feature]) {
+      throw new MediaCoreError('MC_EUNSUPPORTED', `this module has no ${feature} support`, -11);
+    }
+    const obj = new Type(this.#rt, arg);
+    const close = obj.close.bind(obj);
+    obj.close = () => {
+      this.#codecs.delete(obj);
+      close();
+    };
+    this.#codecs.add(obj);
+    return obj;
+  }
+
+  /**
    * Low-level access for benchmarks and tests: the module's exports and a view of its
    * memory. Not a stable API.
    */
@@ -159,6 +222,7 @@ export class MediaCore {
     this.#text?.close();
     this.#base64?.close();
     for (const t of [...this.#transfers]) t.close();
+    for (const c of [...this.#codecs]) c.close();
     this.#rt.close();
   }
 

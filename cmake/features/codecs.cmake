@@ -1,8 +1,13 @@
 # Codecs (issue 6): VP8/VP9 through libvpx with RGBA<->I420 conversion and scaling through
 # libyuv, Opus through libopus, and WebM muxing/demuxing in our own C (src/core/webm.c; see
 # README "Codecs" for why not libwebm).
+mc_core_sources(src/core/video.c src/core/audio.c src/core/webm.c)
+mc_wasm_sources(src/wasm/exports_video.c src/wasm/exports_audio.c src/wasm/exports_webm.c)
+# Cross-built by tools/deps.sh (libvpx's SIMD flavour with WebAssembly SIMD128 kernels:
+# tools/deps/libvpx-wasm/).
+mc_wasm_libraries(vpx opus yuv)
+
 if(MC_NATIVE)
-  mc_core_sources(src/core/video.c src/core/audio.c src/core/webm.c)
   # Debian's libvpx-dev and libopus-dev have pkg-config files; libyuv-dev has none.
   pkg_check_modules(MC_VPX REQUIRED IMPORTED_TARGET vpx)
   pkg_check_modules(MC_OPUS REQUIRED IMPORTED_TARGET opus)

@@ -5,6 +5,7 @@
 // The module is a standalone .wasm (no Emscripten JS glue), so loading is the same in a
 // page, a module Worker and Node: find the file next to this package (import.meta.url),
 // fetch or read it, instantiate it with the few imports it declares, call _initialize.
+import { longjmpImport } from './sjlj.js';
 
 /** An error from the core. `code` is the C code's name ("MC_EDIMENSIONS"), `errno` its number. */
 export class MediaCoreError extends Error {
@@ -82,7 +83,8 @@ function makeImports(module, runtime) {
   const imports = {};
   for (const { module: mod, name, kind } of WebAssembly.Module.imports(module)) {
     imports[mod] ??= {};
-    const fn = provided[mod]?.[name];
+    // setjmp/longjmp support (libvpx's error recovery), see sjlj.js.
+    const fn = provided[mod]?.[name] ?? (mod === 'env' ? longjmpImport(name, runtime) : undefined);
     if (fn) {
       imports[mod][name] = fn;
     } else if (kind === 'function') {

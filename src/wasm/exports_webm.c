@@ -1,0 +1,189 @@
+/* exports_webm.c: the WebM muxer and demuxer for the shim (web/lib/webm.js). Same
+ * conventions as exports_video.c. */
+#include <string.h>
+
+#include <emscripten.h>
+
+#include "webm.h"
+
+/* Muxer config fields, in this order. */
+enum {
+    WM_MODE, WM_VIDEO, WM_VIDEO_CODEC, WM_WIDTH, WM_HEIGHT, WM_AUDIO, WM_SAMPLE_RATE,
+    WM_CHANNELS, WM_PRE_SKIP, WM_CLUSTER_MS, WM_FIELDS
+};
+
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_muxer_fields(void)
+{
+    return WM_FIELDS;
+}
+
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_muxer_defaults(int32_t *fields)
+{
+    mc_webm_muxer_config c;
+
+    if (fields == NULL)
+        return MC_EINVAL;
+    mc_webm_muxer_config_default(&c);
+    fields[WM_MODE] = c.mode;
+    fields[WM_VIDEO] = c.video;
+    fields[WM_VIDEO_CODEC] = c.video_codec;
+    fields[WM_WIDTH] = c.width;
+    fields[WM_HEIGHT] = c.height;
+    fields[WM_AUDIO] = c.audio;
+    fields[WM_SAMPLE_RATE] = c.sample_rate;
+    fields[WM_CHANNELS] = c.channels;
+    fields[WM_PRE_SKIP] = c.pre_skip;
+    fields[WM_CLUSTER_MS] = c.cluster_ms;
+    return MC_OK;
+}
+
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_muxer_create(const int32_t *fields, int count,
+                                                   char *detail, int detail_size)
+{
+    mc_webm_muxer_config c;
+    mc_webm_muxer *m = NULL;
+    int rc;
+
+    if (fields == NULL || count != WM_FIELDS || detail_size < 0)
+        return MC_EINVAL;
+    memset(&c, 0, sizeof(c));
+    c.mode = (mc_webm_mode)fields[WM_MODE];
+    c.video = fields[WM_VIDEO];
+    c.video_codec = (mc_video_codec)fields[WM_VIDEO_CODEC];
+    c.width = fields[WM_WIDTH];
+    c.height = fields[WM_HEIGHT];
+    c.audio = fields[WM_AUDIO];
+    c.sample_rate = fields[WM_SAMPLE_RATE];
+    c.channels = fields[WM_CHANNELS];
+    c.pre_skip = fields[WM_PRE_SKIP];
+    c.cluster_ms = fields[WM_CLUSTER_MS];
+    rc = mc_webm_muxer_create(&c, &m, detail, (size_t)detail_size);
+    return rc == MC_OK ? (int)(uintptr_t)m : rc;
+}
+
+EMSCRIPTEN_KEEPALIVE void mc_wasm_webm_muxer_destroy(mc_webm_muxer *m)
+{
+    mc_webm_muxer_destroy(m);
+}
+
+/** Add a packet in module memory (for example an encoder's borrowed packet, as it is). */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_muxer_write(mc_webm_muxer *m, int track, const uint8_t *data,
+                                                  size_t size, double pts, double duration,
+                                                  int keyframe)
+{
+    return mc_webm_muxer_write(m, track, data, size, (int64_t)pts, (int64_t)duration, keyframe);
+}
+
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_muxer_finish(mc_webm_muxer *m)
+{
+    return mc_webm_muxer_finish(m);
+}
+
+/** Pending output: out[0] address (valid until the next call on m), out[1] size. */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_muxer_output(mc_webm_muxer *m, double *out)
+{
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (out == NULL)
+        return MC_EINVAL;
+    rc = mc_webm_muxer_output(m, &p, &n);
+    out[0] = (double)(uintptr_t)p;
+    out[1] = (double)n;
+    return rc;
+}
+
+/** The final header (seekable mode, after finish): out[0] address, out[1] size. */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_muxer_header(mc_webm_muxer *m, double *out)
+{
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (out == NULL)
+        return MC_EINVAL;
+    rc = mc_webm_muxer_header(m, &p, &n);
+    out[0] = (double)(uintptr_t)p;
+    out[1] = (double)n;
+    return rc;
+}
+
+EMSCRIPTEN_KEEPALIVE const char *mc_wasm_webm_muxer_error(mc_webm_muxer *m)
+{
+    return mc_webm_muxer_error(m);
+}
+
+/* ---------------------------------------------------------------------------------- */
+
+/** A demuxer over the file at data[0, size) in module memory, borrowed until destroy. */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_demuxer_create(const uint8_t *data, size_t size,
+                                                     char *detail, int detail_size)
+{
+    mc_webm_demuxer *d = NULL;
+    int rc;
+
+    if (detail_size < 0)
+        return MC_EINVAL;
+    rc = mc_webm_demuxer_create(data, size, &d, detail, (size_t)detail_size);
+    return rc == MC_OK ? (int)(uintptr_t)d : rc;
+}
+
+EMSCRIPTEN_KEEPALIVE void mc_wasm_webm_demuxer_destroy(mc_webm_demuxer *d)
+{
+    mc_webm_demuxer_destroy(d);
+}
+
+/**
+ * out[0] duration (us, -1 unknown), out[1] video track, out[2] video codec, out[3] width,
+ * out[4] height, out[5] audio track, out[6] sample rate, out[7] channels, out[8] pre-skip,
+ * out[9] CodecPrivate address, out[10] its size.
+ */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_demuxer_info(mc_webm_demuxer *d, double *out)
+{
+    mc_webm_info i;
+    int rc;
+
+    if (out == NULL)
+        return MC_EINVAL;
+    if ((rc = mc_webm_demuxer_info(d, &i)) != MC_OK)
+        return rc;
+    out[0] = (double)i.duration;
+    out[1] = i.video_track;
+    out[2] = i.video_codec;
+    out[3] = i.width;
+    out[4] = i.height;
+    out[5] = i.audio_track;
+    out[6] = i.sample_rate;
+    out[7] = i.channels;
+    out[8] = i.pre_skip;
+    out[9] = (double)(uintptr_t)i.codec_private;
+    out[10] = (double)i.codec_private_size;
+    return MC_OK;
+}
+
+/** Next frame: out[0] track kind (1 video, 2 audio), out[1] address, out[2] size,
+ *  out[3] pts, out[4] duration, out[5] keyframe. Returns 1, 0 (end) or < 0. */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_demuxer_next(mc_webm_demuxer *d, double *out)
+{
+    mc_webm_packet p;
+    int rc;
+
+    if (out == NULL)
+        return MC_EINVAL;
+    rc = mc_webm_demuxer_next(d, &p);
+    if (rc == 1) {
+        out[0] = p.track;
+        out[1] = (double)(uintptr_t)p.data;
+        out[2] = (double)p.size;
+        out[3] = (double)p.pts;
+        out[4] = (double)p.duration;
+        out[5] = p.keyframe;
+    }
+    return rc;
+}
+
+EMSCRIPTEN_KEEPALIVE const char *mc_wasm_webm_demuxer_error(mc_webm_demuxer *d)
+{
+    return mc_webm_demuxer_error(d);
+}

@@ -1,0 +1,561 @@
+// codecs.js: VP8/VP9 and Opus encoders and decoders in the wasm core
+// (core.createVideoEncoder, createVideoDecoder, createAudioEncoder, createAudioDecoder).
+//
+// Each object owns one C handle and a few buffers in module memory, allocated when it is
+// created (input buffers grow only for larger input) and reused for every frame: a frame
+// is copied once into module memory and its result once out. close() frees everything
+// and is safe to call twice; a closed object throws MC_ESTATE.
+import { MediaCoreError, WasmBuffer } from './runtime.js';
+import { frameView } from './frame.js';
+
+const DETAIL_SIZE = 256;
+const VIDEO_CODECS = Object.freeze({ vp8: 0, vp9: 1 });
+const RATE_CONTROL = Object.freeze({ cbr: 0, vbr: 1 });
+const APPLICATIONS = Object.freeze({ voip: 0, audio: 1, lowdelay: 2 });
+
+/** A MediaCoreError for C code `rc`: "what: detail" (or the code's text when no detail). */
+export function codecError(rt, rc, what, detail) {
+  const name = rt.readCString(rt.exports.mc_wasm_error_name(rc));
+  const text = detail || rt.readCString(rt.exports.mc_wasm_strerror(rc));
+  return new MediaCoreError(name, `${what}: ${text}`, rc);
+}
+
+function invalid(message, code = 'MC_EINVAL', errno = -1) {
+  return new MediaCoreError(code, message, errno);
+}
+
+/** An option that must be an integer when given. */
+function intOption(options, key, fallback) {
+  const v = options[key];
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || Math.abs(v) > 0x7fffffff) {
+    throw invalid(`option ${key} must be an integer, not ${v}`, 'MC_ERANGE', -8);
+  }
+  return v;
+}
+
+function boolOption(options, key, fallback) {
+  const v = options[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw invalid(`option ${key} must be true or false, not ${v}`);
+  return v ? 1 : 0;
+}
+
+function nameOption(options, key, table, fallback) {
+  const v = options[key] ?? fallback;
+  if (typeof v !== 'string' || !Object.hasOwn(table, v)) {
+    throw invalid(`option ${key} must be one of ${Object.keys(table).join(', ')}, not ${v}`, 'MC_ENAME', -6);
+  }
+  return table[v];
+}
+
+function timeOption(value, what) {
+  if (!Number.isFinite(value) || value < 0 || value > 2 ** 52) {
+    throw invalid(`${what} must be a number of microseconds >= 0, not ${value}`, 'MC_ERANGE', -8);
+  }
+  return Math.round(value);
+}
+
+/**
+ * The shared life of every codec object: the runtime, a handle, a small results array
+ * (doubles) and a detail buffer in module memory.
+ */
+class Handle {
+  constructor(rt, kind) {
+    this.rt = rt;
+    this.kind = kind;
+    this.handle = 0;
+    this.scratch = rt.alloc(16 * 8 + DETAIL_SIZE);   // out[16] doubles, then the detail text
+    this.f64 = null;
+  }
+
+  /** Create from an int32 field array: defaults from C, overridden by `set(fields)`. */
+  createFromFields(countFn, defaultsFn, defaultsArgs, set, createFn) {
+    const { exports } = this.rt;
+    const count = exports[countFn]();
+    const ptr = this.rt.alloc(count * 4);
+    try {
+      const rc = exports[defaultsFn](...defaultsArgs, ptr);
+      if (rc < 0) throw codecError(this.rt, rc, `${this.kind}: defaults`);
+      const fields = new Int32Array(this.rt.memory.buffer, ptr, count);
+      set(fields);
+      this.created(exports[createFn](ptr, count, this.detailPtr, DETAIL_SIZE));
+    } finally {
+      this.rt.free(ptr);
+    }
+  }
+
+  get detailPtr() {
+    return this.scratch + 16 * 8;
+  }
+
+  /** Take a create function's result: a handle, or throw with the detail C wrote. */
+  created(rc) {
+    if (rc < 0) {
+      const detail = this.rt.readCString(this.detailPtr);
+      this.rt.free(this.scratch);
+      this.scratch = 0;
+      throw codecError(this.rt, rc, `create ${this.kind}`, detail);
+    }
+    this.handle = rc;
+  }
+
+  /** The results array, re-viewed after memory growth. */
+  out() {
+    if (this.f64 === null || this.f64.buffer !== this.rt.memory.buffer) {
+      this.f64 = new Float64Array(this.rt.memory.buffer, this.scratch, 16);
+    }
+    return this.f64;
+  }
+
+  live(what) {
+    if (this.handle === 0 || this.rt.closed) {
+      throw new MediaCoreError('MC_ESTATE', `${this.kind}.${what}: this ${this.kind} has been closed`, -9);
+    }
+  }
+
+  /** Throw for a negative result, with the handle's detail. */
+  check(rc, what, errorFn) {
+    if (rc < 0) {
+      const detail = this.rt.readCString(this.rt.exports[errorFn](this.handle));
+      throw codecError(this.rt, rc, `${this.kind}.${what}`, detail);
+    }
+    return rc;
+  }
+
+  release(destroyFn) {
+    if (this.handle !== 0 && !this.rt.closed) this.rt.exports[destroyFn](this.handle);
+    if (!this.rt.closed) this.rt.free(this.scratch);
+    this.handle = 0;
+    this.scratch = 0;
+  }
+}
+
+/**
+ * Capacity for a buffer of compressed data, whose size varies from call to call: the next
+ * power of two (at least 4 KiB), so the buffer grows a few times early on and then stays.
+ */
+function packetCapacity(size) {
+  return Math.max(4096, 2 ** Math.ceil(Math.log2(Math.max(size, 1))));
+}
+
+/** Bytes [ptr, ptr + size) of module memory, copied out. */
+function copyOut(rt, ptr, size) {
+  return rt.bytes().slice(ptr, ptr + size);
+}
+
+/** Normalise an encoder input frame: RGBA (ImageData-like) or {format: 'i420', data, width, height}. */
+function inputFrame(frame) {
+  if (frame !== null && typeof frame === 'object' && frame.format === 'i420') {
+    const { data, width, height } = frame;
+    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
+      throw invalid('an i420 frame needs data: a Uint8Array of Y, U and V planes');
+    }
+    if (!Number.isInteger(width) || !Number.isInteger(height)) {
+      throw invalid(`invalid frame dimensions: ${width}x${height}`, 'MC_EDIMENSIONS', -3);
+    }
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { i420: true, bytes, width, height, stride: 0 };
+  }
+  return { i420: false, ...frameView(frame) };
+}
+
+/** VP8/VP9 encoder. */
+export class VideoEncoder {
+  #h;
+  #input;
+  #nextTimestamp = 0;
+  #frameUs;
+
+  constructor(rt, options = {}) {
+    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const codec = nameOption(options, 'codec', VIDEO_CODECS, 'vp8');
+    const h = new Handle(rt, 'VideoEncoder');
+    try {
+      h.createFromFields('mc_wasm_video_encoder_fields', 'mc_wasm_video_encoder_defaults', [codec], (f) => {
+        // The field order of exports_video.c.
+        f[1] = intOption(options, 'width', f[1]);
+        f[2] = intOption(options, 'height', f[2]);
+        f[3] = intOption(options, 'fps', f[3]);
+        f[4] = intOption(options, 'bitrate', f[4]);
+        f[5] = options.rateControl === undefined ? f[5] : nameOption(options, 'rateControl', RATE_CONTROL);
+        f[6] = intOption(options, 'keyframeInterval', f[6]);
+        f[7] = intOption(options, 'speed', f[7]);
+        f[8] = intOption(options, 'minQuantizer', f[8]);
+        f[9] = intOption(options, 'maxQuantizer', f[9]);
+        f[10] = boolOption(options, 'errorResilient', f[10]);
+        this.config = Object.freeze({
+          codec: options.codec ?? 'vp8', width: f[1], height: f[2], fps: f[3], bitrate: f[4],
+          rateControl: f[5] === 0 ? 'cbr' : 'vbr', keyframeInterval: f[6], speed: f[7],
+          minQuantizer: f[8], maxQuantizer: f[9], errorResilient: f[10] === 1,
+        });
+      }, 'mc_wasm_video_encoder_create');
+    } catch (err) {
+      h.release('mc_wasm_video_encoder_destroy');
+      throw err;
+    }
+    this.#h = h;
+    this.#input = new WasmBuffer(rt);
+    this.#frameUs = Math.round(1e6 / this.config.fps);
+    this.bitrate = this.config.bitrate;
+  }
+
+  /**
+   * Encode one frame: RGBA (ImageData or {data, width, height, stride?}) or
+   * {format: 'i420', data, width, height}. A frame of another size is scaled.
+   * options.timestamp (microseconds; default: the previous one plus 1/fps),
+   * options.duration (microseconds; default 1/fps), options.keyframe (force one).
+   * Returns the packets: [{data: Uint8Array, timestamp, duration, keyframe}].
+   */
+  encode(frame, options = {}) {
+    const packets = [];
+    this.encodeWith(frame, options, (ptr, size, timestamp, duration, keyframe) => {
+      packets.push({ data: copyOut(this.#h.rt, ptr, size), timestamp, duration, keyframe });
+    });
+    return packets;
+  }
+
+  /**
+   * As encode(), but hands each packet to `sink(ptr, size, timestamp, duration, keyframe)`
+   * while its bytes are still in module memory (valid only during the call): the recorder
+   * passes them to the muxer without a copy through JavaScript.
+   */
+  encodeWith(frame, options, sink) {
+    const h = this.#h;
+    if (h) h.live('encode'); else throw new MediaCoreError('MC_ESTATE', 'VideoEncoder.encode: closed', -9);
+    const f = inputFrame(frame);
+    const timestamp = timeOption(options.timestamp ?? this.#nextTimestamp, 'timestamp');
+    const duration = timeOption(options.duration ?? 0, 'duration');
+    const flags = options.keyframe ? 1 : 0;
+    const size = f.bytes.byteLength;
+    const ptr = this.#input.reserve(Math.max(size, 1));
+    this.#input.view(size).set(f.bytes);                                // copy in
+    const { exports } = h.rt;
+    const rc = f.i420
+      ? exports.mc_wasm_video_encoder_encode_i420(h.handle, ptr, size, f.width, f.height, timestamp, duration, flags)
+      : exports.mc_wasm_video_encoder_encode(h.handle, ptr, size, f.width, f.height, f.stride, timestamp, duration, flags);
+    h.check(rc, 'encode', 'mc_wasm_video_encoder_error');
+    this.#nextTimestamp = timestamp + (duration || this.#frameUs);
+    this.#drain(sink);
+  }
+
+  /** End the stream: any packets still held. The encoder accepts no frames after this. */
+  flush() {
+    const h = this.#h;
+    if (h) h.live('flush'); else throw new MediaCoreError('MC_ESTATE', 'VideoEncoder.flush: closed', -9);
+    h.check(h.rt.exports.mc_wasm_video_encoder_flush(h.handle), 'flush', 'mc_wasm_video_encoder_error');
+    const packets = [];
+    this.#drain((ptr, size, timestamp, duration, keyframe) => {
+      packets.push({ data: copyOut(h.rt, ptr, size), timestamp, duration, keyframe });
+    });
+    return packets;
+  }
+
+  /** Change the target bitrate (bits per second) from the next frame on. */
+  setBitrate(bitrate) {
+    const h = this.#h;
+    if (h) h.live('setBitrate'); else throw new MediaCoreError('MC_ESTATE', 'VideoEncoder.setBitrate: closed', -9);
+    if (!Number.isInteger(bitrate)) throw invalid(`bitrate must be an integer, not ${bitrate}`, 'MC_ERANGE', -8);
+    h.check(h.rt.exports.mc_wasm_video_encoder_set_bitrate(h.handle, bitrate), 'setBitrate', 'mc_wasm_video_encoder_error');
+    this.bitrate = bitrate;
+  }
+
+  #drain(sink) {
+    const h = this.#h;
+    for (;;) {
+      const rc = h.check(h.rt.exports.mc_wasm_video_encoder_next(h.handle, h.scratch), 'encode', 'mc_wasm_video_encoder_error');
+      if (rc === 0) return;
+      const o = h.out();
+      sink(o[0], o[1], o[2], o[3], o[4] === 1);
+    }
+  }
+
+  /** Free the encoder. Safe to call twice. */
+  close() {
+    if (!this.#h) return;
+    if (!this.#h.rt.closed) this.#input.close();
+    this.#h.release('mc_wasm_video_encoder_destroy');
+    this.#h = null;
+  }
+}
+
+/** VP8/VP9 decoder. */
+export class VideoDecoder {
+  #h;
+  #input;
+  #output;
+
+  constructor(rt, options = {}) {
+    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const codec = nameOption(options, 'codec', VIDEO_CODECS, 'vp8');
+    const h = new Handle(rt, 'VideoDecoder');
+    try {
+      h.created(rt.exports.mc_wasm_video_decoder_create(codec, intOption(options, 'maxWidth', 0),
+        intOption(options, 'maxHeight', 0), h.detailPtr, DETAIL_SIZE));
+    } catch (err) {
+      h.release('mc_wasm_video_decoder_destroy');
+      throw err;
+    }
+    this.#h = h;
+    this.#input = new WasmBuffer(rt);
+    this.#output = new WasmBuffer(rt);
+    this.config = Object.freeze({ codec: options.codec ?? 'vp8' });
+  }
+
+  /**
+   * Decode one packet (Uint8Array). Returns null when it gives no frame to show, else
+   * {width, height, timestamp, keyframe, sizeChanged, format, data}: data is RGBA
+   * (Uint8ClampedArray, format 'rgba', the default) or contiguous I420 (Uint8Array,
+   * options.format 'i420'). options.into: an ImageData or typed array of exactly the right
+   * size to fill instead of allocating one. options.timestamp is passed through.
+   * Throws MC_EFORMAT for a corrupt packet and MC_ESTATE for inter frames until the next
+   * keyframe.
+   */
+  decode(data, options = {}) {
+    const h = this.#h;
+    if (h) h.live('decode'); else throw new MediaCoreError('MC_ESTATE', 'VideoDecoder.decode: closed', -9);
+    if (!(data instanceof Uint8Array)) throw invalid('VideoDecoder.decode: data must be a Uint8Array');
+    const format = options.format ?? 'rgba';
+    if (format !== 'rgba' && format !== 'i420') throw invalid(`format must be 'rgba' or 'i420', not ${format}`, 'MC_ENAME', -6);
+    const timestamp = timeOption(options.timestamp ?? 0, 'timestamp');
+    const ptr = this.#input.reserve(packetCapacity(data.byteLength));
+    this.#input.view(data.byteLength).set(data);                        // copy in
+    const { exports } = h.rt;
+    const rc = h.check(exports.mc_wasm_video_decoder_decode(h.handle, ptr, data.byteLength, timestamp),
+      'decode', 'mc_wasm_video_decoder_error');
+    if (rc === 0) return null;
+    h.check(exports.mc_wasm_video_decoder_frame(h.handle, h.scratch), 'decode', 'mc_wasm_video_decoder_error');
+    const o = h.out();
+    const width = o[0], height = o[1];
+    const frame = { width, height, timestamp: o[2], keyframe: o[3] === 1, sizeChanged: o[4] === 1, format, data: null };
+    if (format === 'rgba') {
+      const size = width * height * 4;
+      const out = this.#output.reserve(size);
+      h.check(exports.mc_wasm_video_decoder_frame_rgba(h.handle, out, size, width, height, 0),
+        'decode', 'mc_wasm_video_decoder_error');
+      frame.data = this.#target(options.into, size, Uint8ClampedArray);
+      frame.data.set(this.#output.view(size));                          // copy out
+    } else {
+      const o2 = h.out();
+      const cw = (width + 1) >> 1, ch = (height + 1) >> 1;
+      const size = width * height + 2 * cw * ch;
+      const dst = this.#target(options.into, size, Uint8Array);
+      const mem = h.rt.bytes();
+      const planes = [[o2[5], o2[8], width, height], [o2[6], o2[9], cw, ch], [o2[7], o2[10], cw, ch]];
+      let at = 0;
+      for (const [p, stride, w, rows] of planes) {                      // copy out, unpadded
+        for (let y = 0; y < rows; y++, at += w) dst.set(mem.subarray(p + y * stride, p + y * stride + w), at);
+      }
+      frame.data = dst;
+    }
+    return frame;
+  }
+
+  #target(into, size, Type) {
+    if (into === undefined) return new Type(size);
+    const arr = into && typeof into === 'object' && 'data' in into && !(into instanceof Uint8Array) ? into.data : into;
+    if (!(arr instanceof Uint8Array || arr instanceof Uint8ClampedArray) || arr.byteLength !== size) {
+      throw new MediaCoreError('MC_EDIMENSIONS', `VideoDecoder.decode: options.into must hold exactly ${size} bytes for this frame`, -3);
+    }
+    return arr;
+  }
+
+  close() {
+    if (!this.#h) return;
+    if (!this.#h.rt.closed) {
+      this.#input.close();
+      this.#output.close();
+    }
+    this.#h.release('mc_wasm_video_decoder_destroy');
+    this.#h = null;
+  }
+}
+
+/** Opus encoder from interleaved float PCM; buffers any block size into 20 ms packets. */
+export class AudioEncoder {
+  #h;
+  #input;
+
+  constructor(rt, options = {}) {
+    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const h = new Handle(rt, 'AudioEncoder');
+    try {
+      h.createFromFields('mc_wasm_audio_encoder_fields', 'mc_wasm_audio_encoder_defaults', [], (f) => {
+        // The field order of exports_audio.c.
+        f[0] = intOption(options, 'sampleRate', f[0]);
+        f[1] = intOption(options, 'channels', f[1]);
+        f[2] = intOption(options, 'bitrate', f[2]);
+        f[3] = options.application === undefined ? f[3] : nameOption(options, 'application', APPLICATIONS);
+        f[4] = intOption(options, 'complexity', f[4]);
+        f[5] = boolOption(options, 'fec', f[5]);
+        f[6] = intOption(options, 'packetLoss', f[6]);
+        f[7] = boolOption(options, 'dtx', f[7]);
+        this.config = Object.freeze({
+          sampleRate: f[0], channels: f[1], bitrate: f[2],
+          application: Object.keys(APPLICATIONS)[f[3]] ?? f[3], complexity: f[4],
+          fec: f[5] === 1, packetLoss: f[6], dtx: f[7] === 1,
+        });
+      }, 'mc_wasm_audio_encoder_create');
+    } catch (err) {
+      h.release('mc_wasm_audio_encoder_destroy');
+      throw err;
+    }
+    this.#h = h;
+    this.#input = new WasmBuffer(rt);
+    /** The decoder's pre-skip, in 48 kHz samples (OpusHead, WebM CodecDelay). */
+    this.preSkip = rt.exports.mc_wasm_audio_encoder_pre_skip(h.handle);
+    this.bitrate = this.config.bitrate;
+  }
+
+  /**
+   * Feed interleaved PCM (Float32Array, frames * channels samples, any length). Returns
+   * the packets completed: [{data, timestamp, duration}], timestamps in microseconds from
+   * the first sample ever fed.
+   */
+  encode(pcm) {
+    const packets = [];
+    this.encodeWith(pcm, (ptr, size, timestamp, duration) => {
+      packets.push({ data: copyOut(this.#h.rt, ptr, size), timestamp, duration, keyframe: true });
+    });
+    return packets;
+  }
+
+  /** As encode(), handing each packet's bytes in module memory to sink(ptr, size, timestamp, duration). */
+  encodeWith(pcm, sink) {
+    const h = this.#h;
+    if (h) h.live('encode'); else throw new MediaCoreError('MC_ESTATE', 'AudioEncoder.encode: closed', -9);
+    if (!(pcm instanceof Float32Array)) throw invalid('AudioEncoder.encode: pcm must be a Float32Array');
+    const ch = this.config.channels;
+    if (pcm.length % ch !== 0) {
+      throw invalid(`AudioEncoder.encode: ${pcm.length} samples is not a whole number of ${ch}-channel frames`);
+    }
+    const bytes = pcm.length * 4;
+    const ptr = this.#input.reserve(Math.max(bytes, 4));
+    new Float32Array(h.rt.memory.buffer, ptr, pcm.length).set(pcm);      // copy in
+    let frames = pcm.length / ch, at = ptr;
+    while (frames > 0) {
+      const rc = h.check(h.rt.exports.mc_wasm_audio_encoder_encode(h.handle, at, frames, h.scratch),
+        'encode', 'mc_wasm_audio_encoder_error');
+      const o = h.out();
+      if (rc === 1) sink(o[1], o[2], o[3], o[4]);
+      frames -= o[0];
+      at += o[0] * ch * 4;
+      if (o[0] === 0 && rc === 0) break;
+    }
+  }
+
+  /** End of input: the buffered partial frame, padded with silence (0 or 1 packets). */
+  flush() {
+    const packets = [];
+    this.flushWith((ptr, size, timestamp, duration) => {
+      packets.push({ data: copyOut(this.#h.rt, ptr, size), timestamp, duration, keyframe: true });
+    });
+    return packets;
+  }
+
+  flushWith(sink) {
+    const h = this.#h;
+    if (h) h.live('flush'); else throw new MediaCoreError('MC_ESTATE', 'AudioEncoder.flush: closed', -9);
+    const rc = h.check(h.rt.exports.mc_wasm_audio_encoder_flush(h.handle, h.scratch), 'flush', 'mc_wasm_audio_encoder_error');
+    if (rc === 1) {
+      const o = h.out();
+      sink(o[1], o[2], o[3], o[4]);
+    }
+  }
+
+  setBitrate(bitrate) {
+    const h = this.#h;
+    if (h) h.live('setBitrate'); else throw new MediaCoreError('MC_ESTATE', 'AudioEncoder.setBitrate: closed', -9);
+    if (!Number.isInteger(bitrate)) throw invalid(`bitrate must be an integer, not ${bitrate}`, 'MC_ERANGE', -8);
+    h.check(h.rt.exports.mc_wasm_audio_encoder_set_bitrate(h.handle, bitrate), 'setBitrate', 'mc_wasm_audio_encoder_error');
+    this.bitrate = bitrate;
+  }
+
+  close() {
+    if (!this.#h) return;
+    if (!this.#h.rt.closed) this.#input.close();
+    this.#h.release('mc_wasm_audio_encoder_destroy');
+    this.#h = null;
+  }
+}
+
+const MAX_PACKET_FRAMES = 5760;   // 120 ms at 48 kHz
+
+/** Opus decoder to interleaved float PCM, with concealment and FEC. */
+export class AudioDecoder {
+  #h;
+  #input;
+  #pcm = 0;
+
+  constructor(rt, options = {}) {
+    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const sampleRate = intOption(options, 'sampleRate', 48000);
+    const channels = intOption(options, 'channels', 1);
+    const h = new Handle(rt, 'AudioDecoder');
+    try {
+      h.created(rt.exports.mc_wasm_audio_decoder_create(sampleRate, channels, h.detailPtr, DETAIL_SIZE));
+    } catch (err) {
+      h.release('mc_wasm_audio_decoder_destroy');
+      throw err;
+    }
+    this.#h = h;
+    this.#input = new WasmBuffer(rt);
+    this.#pcm = rt.alloc(MAX_PACKET_FRAMES * channels * 4);
+    this.config = Object.freeze({ sampleRate, channels });
+  }
+
+  /**
+   * Decode a packet (Uint8Array) to interleaved PCM (Float32Array of frames * channels).
+   * data null: conceal one lost packet. options.into: a Float32Array to fill (its first
+   * frames * channels samples) instead of allocating. Throws MC_EFORMAT for a corrupt
+   * packet; the decoder stays usable.
+   */
+  decode(data, options = {}) {
+    return this.#run(data, options, false);
+  }
+
+  /** The packet before `data` was lost: rebuild it from data's FEC. Decode data itself next. */
+  decodeFec(data, options = {}) {
+    if (!(data instanceof Uint8Array)) throw invalid('AudioDecoder.decodeFec: data must be a Uint8Array');
+    return this.#run(data, options, true);
+  }
+
+  #run(data, options, fec) {
+    const h = this.#h;
+    if (h) h.live('decode'); else throw new MediaCoreError('MC_ESTATE', 'AudioDecoder.decode: closed', -9);
+    let ptr = 0, size = 0;
+    if (data !== null && data !== undefined) {
+      if (!(data instanceof Uint8Array)) throw invalid('AudioDecoder.decode: data must be a Uint8Array or null');
+      size = data.byteLength;
+      ptr = this.#input.reserve(packetCapacity(size));
+      this.#input.view(size).set(data);                                 // copy in
+      if (size === 0) ptr = 0;
+    }
+    const fn = fec ? 'mc_wasm_audio_decoder_decode_fec' : 'mc_wasm_audio_decoder_decode';
+    const frames = h.check(h.rt.exports[fn](h.handle, ptr, size, this.#pcm, MAX_PACKET_FRAMES),
+      fec ? 'decodeFec' : 'decode', 'mc_wasm_audio_decoder_error');
+    const n = frames * this.config.channels;
+    const src = new Float32Array(h.rt.memory.buffer, this.#pcm, n);
+    if (options.into !== undefined) {
+      if (!(options.into instanceof Float32Array) || options.into.length < n) {
+        throw new MediaCoreError('MC_EBUFSIZE', `AudioDecoder.decode: options.into must be a Float32Array of at least ${n} samples`, -5);
+      }
+      options.into.set(src);                                            // copy out
+      return options.into.subarray(0, n);
+    }
+    return src.slice();                                                 // copy out
+  }
+
+  close() {
+    if (!this.#h) return;
+    if (!this.#h.rt.closed) {
+      this.#input.close();
+      this.#h.rt.free(this.#pcm);
+    }
+    this.#pcm = 0;
+    this.#h.release('mc_wasm_audio_decoder_destroy');
+    this.#h = null;
+  }
+}
+
+export { VIDEO_CODECS, Handle, DETAIL_SIZE, intOption, nameOption, boolOption, timeOption, invalid, copyOut, packetCapacity };

@@ -1,0 +1,313 @@
+// webm.js: WebM muxing and demuxing in the wasm core, and the recorder that ties encoders
+// and muxer together (core.createWebmMuxer, core.createWebmDemuxer, core.createRecorder).
+import { MediaCoreError, WasmBuffer } from './runtime.js';
+import {
+  AudioEncoder, VideoEncoder, Handle, DETAIL_SIZE, VIDEO_CODECS, intOption, nameOption,
+  timeOption, invalid, copyOut, packetCapacity,
+} from './codecs.js';
+
+const MODES = Object.freeze({ seekable: 0, live: 1 });
+const VIDEO = 1;
+const AUDIO = 2;
+
+function closedError(what) {
+  return new MediaCoreError('MC_ESTATE', `${what}: closed`, -9);
+}
+
+/**
+ * WebM muxer. Packets in, file bytes out in pieces (take()); in seekable mode finish()
+ * also returns the final header, to be written over the first piece.
+ */
+export class WebmMuxer {
+  #h;
+  #input;
+
+  /**
+   * options.mode 'seekable' (default: Cues, Duration; the header is rewritten at the end)
+   * or 'live' (streamable, no seeking); options.video {codec, width, height} or absent;
+   * options.audio {sampleRate, channels, preSkip} or absent; options.clusterMs.
+   */
+  constructor(rt, options = {}) {
+    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const video = options.video ?? null, audio = options.audio ?? null;
+    if (video !== null && typeof video !== 'object') throw invalid('options.video must be an object or absent');
+    if (audio !== null && typeof audio !== 'object') throw invalid('options.audio must be an object or absent');
+    const h = new Handle(rt, 'WebmMuxer');
+    try {
+      h.createFromFields('mc_wasm_webm_muxer_fields', 'mc_wasm_webm_muxer_defaults', [], (f) => {
+        // The field order of exports_webm.c.
+        f[0] = nameOption(options, 'mode', MODES, 'seekable');
+        f[1] = video ? 1 : 0;
+        if (video) {
+          f[2] = nameOption(video, 'codec', VIDEO_CODECS, 'vp8');
+          f[3] = intOption(video, 'width', f[3]);
+          f[4] = intOption(video, 'height', f[4]);
+        }
+        f[5] = audio ? 1 : 0;
+        if (audio) {
+          f[6] = intOption(audio, 'sampleRate', f[6]);
+          f[7] = intOption(audio, 'channels', f[7]);
+          f[8] = intOption(audio, 'preSkip', f[8]);
+        }
+        f[9] = intOption(options, 'clusterMs', f[9]);
+        this.mode = f[0] === 0 ? 'seekable' : 'live';
+      }, 'mc_wasm_webm_muxer_create');
+    } catch (err) {
+      h.release('mc_wasm_webm_muxer_destroy');
+      throw err;
+    }
+    this.#h = h;
+    this.#input = new WasmBuffer(rt);
+    this.finished = false;
+  }
+
+  /** Add a video packet: data Uint8Array, {timestamp, duration, keyframe} in microseconds. */
+  addVideo(data, options = {}) {
+    this.#add(VIDEO, data, options);
+  }
+
+  /** Add an Opus packet: data Uint8Array, {timestamp, duration}. */
+  addAudio(data, options = {}) {
+    this.#add(AUDIO, data, options);
+  }
+
+  #add(track, data, options) {
+    const h = this.#h;
+    if (!h) throw closedError('WebmMuxer.add');
+    h.live('add');
+    if (!(data instanceof Uint8Array)) throw invalid('WebmMuxer: data must be a Uint8Array');
+    const ptr = this.#input.reserve(packetCapacity(data.byteLength));
+    this.#input.view(data.byteLength).set(data);
+    this.writeRaw(track, ptr, data.byteLength, timeOption(options.timestamp ?? 0, 'timestamp'),
+      timeOption(options.duration ?? 0, 'duration'), options.keyframe ? 1 : 0);
+  }
+
+  /** A packet already in module memory (the recorder's path: no copy through JS). */
+  writeRaw(track, ptr, size, timestamp, duration, keyframe) {
+    const h = this.#h;
+    h.check(h.rt.exports.mc_wasm_webm_muxer_write(h.handle, track, ptr, size, timestamp, duration, keyframe),
+      track === VIDEO ? 'addVideo' : 'addAudio', 'mc_wasm_webm_muxer_error');
+  }
+
+  /** The file bytes produced since the last take() (possibly empty), copied out. */
+  take() {
+    const h = this.#h;
+    if (!h) throw closedError('WebmMuxer.take');
+    h.live('take');
+    h.check(h.rt.exports.mc_wasm_webm_muxer_output(h.handle, h.scratch), 'take', 'mc_wasm_webm_muxer_error');
+    const o = h.out();
+    return copyOut(h.rt, o[0], o[1]);
+  }
+
+  /**
+   * End the file. Returns {tail, header}: the last bytes to append, and in seekable mode
+   * the final header to write over the file's first header.byteLength bytes (null in live
+   * mode).
+   */
+  finish() {
+    const h = this.#h;
+    if (!h) throw closedError('WebmMuxer.finish');
+    h.live('finish');
+    h.check(h.rt.exports.mc_wasm_webm_muxer_finish(h.handle), 'finish', 'mc_wasm_webm_muxer_error');
+    this.finished = true;
+    const tail = this.take();
+    let header = null;
+    if (this.mode === 'seekable') {
+      h.check(h.rt.exports.mc_wasm_webm_muxer_header(h.handle, h.scratch), 'finish', 'mc_wasm_webm_muxer_error');
+      const o = h.out();
+      header = copyOut(h.rt, o[0], o[1]);
+    }
+    return { tail, header };
+  }
+
+  close() {
+    if (!this.#h) return;
+    if (!this.#h.rt.closed) this.#input.close();
+    this.#h.release('mc_wasm_webm_muxer_destroy');
+    this.#h = null;
+  }
+}
+
+/** WebM demuxer over a whole file (copied once into module memory). */
+export class WebmDemuxer {
+  #h;
+  #file;
+
+  constructor(rt, bytes) {
+    if (!(bytes instanceof Uint8Array)) throw invalid('createWebmDemuxer: bytes must be a Uint8Array');
+    const file = new WasmBuffer(rt);
+    const h = new Handle(rt, 'WebmDemuxer');
+    try {
+      const ptr = file.reserve(Math.max(bytes.byteLength, 1));
+      file.view(bytes.byteLength).set(bytes);
+      h.created(rt.exports.mc_wasm_webm_demuxer_create(ptr, bytes.byteLength, h.detailPtr, DETAIL_SIZE));
+    } catch (err) {
+      h.release('mc_wasm_webm_demuxer_destroy');
+      file.close();
+      throw err;
+    }
+    this.#h = h;
+    this.#file = file;
+    h.check(rt.exports.mc_wasm_webm_demuxer_info(h.handle, h.scratch), 'info', 'mc_wasm_webm_demuxer_error');
+    const o = h.out();
+    /** {duration (us, or null), video: {codec, width, height} | null, audio: {...} | null} */
+    this.info = Object.freeze({
+      duration: o[0] < 0 ? null : o[0],
+      video: o[1] ? Object.freeze({ codec: o[2] === 0 ? 'vp8' : 'vp9', width: o[3], height: o[4] }) : null,
+      audio: o[5] ? Object.freeze({ codec: 'opus', sampleRate: o[6], channels: o[7], preSkip: o[8],
+        codecPrivate: copyOut(rt, o[9], o[10]) }) : null,
+    });
+  }
+
+  /** The next frame {track: 'video'|'audio', data, timestamp, duration, keyframe}, or null at the end. */
+  next() {
+    const h = this.#h;
+    if (!h) throw closedError('WebmDemuxer.next');
+    h.live('next');
+    const rc = h.check(h.rt.exports.mc_wasm_webm_demuxer_next(h.handle, h.scratch), 'next', 'mc_wasm_webm_demuxer_error');
+    if (rc === 0) return null;
+    const o = h.out();
+    return { track: o[0] === VIDEO ? 'video' : 'audio', data: copyOut(h.rt, o[1], o[2]),
+      timestamp: o[3], duration: o[4], keyframe: o[5] === 1 };
+  }
+
+  * [Symbol.iterator]() {
+    for (let p = this.next(); p !== null; p = this.next()) yield p;
+  }
+
+  close() {
+    if (!this.#h) return;
+    this.#h.release('mc_wasm_webm_demuxer_destroy');
+    if (!this.#h.rt.closed) this.#file.close();
+    this.#h = null;
+  }
+}
+
+/**
+ * Records video frames and audio PCM to a WebM file: encoders and muxer in the core, the
+ * packets passed between them inside module memory.
+ *   options.video: {codec, width, height, fps, bitrate, ...VideoEncoder options} or false
+ *   options.audio: {sampleRate, channels, bitrate, ...AudioEncoder options} or false
+ *   options.mode: 'seekable' (default) or 'live'
+ */
+export class Recorder {
+  #video = null;
+  #audio = null;
+  #mux = null;
+  #parts = [];
+  #bytes = 0;
+  #taken = 0;
+  #closed = false;
+
+  constructor(rt, options = {}) {
+    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const v = options.video ?? false, a = options.audio ?? false;
+    if (!v && !a) throw invalid('createRecorder: options.video or options.audio is needed');
+    try {
+      if (v) this.#video = new VideoEncoder(rt, { rateControl: 'vbr', ...(v === true ? {} : v) });
+      if (a) this.#audio = new AudioEncoder(rt, a === true ? {} : a);
+      this.#mux = new WebmMuxer(rt, {
+        mode: options.mode ?? 'seekable',
+        video: this.#video ? { codec: this.#video.config.codec, width: this.#video.config.width,
+          height: this.#video.config.height } : null,
+        audio: this.#audio ? { sampleRate: this.#audio.config.sampleRate, channels: this.#audio.config.channels,
+          preSkip: this.#audio.preSkip } : null,
+      });
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+    this.#keep(this.#mux.take());
+    this.videoFrames = 0;
+    this.audioPackets = 0;
+    this.duration = 0;   // microseconds: the end of the latest packet
+  }
+
+  get video() { return this.#video?.config ?? null; }
+  get audio() { return this.#audio?.config ?? null; }
+  /** Bytes of the file so far. */
+  get byteLength() { return this.#bytes; }
+
+  #live(what) {
+    if (this.#closed) throw closedError(`Recorder.${what}`);
+    if (this.#mux.finished) throw new MediaCoreError('MC_ESTATE', `Recorder.${what}: the recording is finished`, -9);
+  }
+
+  #keep(bytes) {
+    if (bytes.byteLength) {
+      this.#parts.push(bytes);
+      this.#bytes += bytes.byteLength;
+    }
+  }
+
+  /** Add a video frame (as VideoEncoder.encode) at `timestamp` microseconds from the start. */
+  addVideoFrame(frame, timestamp, options = {}) {
+    this.#live('addVideoFrame');
+    if (!this.#video) throw invalid('Recorder.addVideoFrame: this recorder has no video');
+    this.#video.encodeWith(frame, { ...options, timestamp }, (ptr, size, ts, dur, key) => {
+      this.#mux.writeRaw(VIDEO, ptr, size, ts, dur, key ? 1 : 0);
+      this.duration = Math.max(this.duration, ts + dur);
+    });
+    this.videoFrames++;
+    this.#keep(this.#mux.take());
+  }
+
+  /** Add interleaved PCM (Float32Array); its time follows from the samples fed so far. */
+  addAudio(pcm) {
+    this.#live('addAudio');
+    if (!this.#audio) throw invalid('Recorder.addAudio: this recorder has no audio');
+    this.#audio.encodeWith(pcm, (ptr, size, ts, dur) => this.#writeAudio(ptr, size, ts, dur));
+    this.#keep(this.#mux.take());
+  }
+
+  #writeAudio(ptr, size, ts, dur) {
+    this.#mux.writeRaw(AUDIO, ptr, size, ts, dur, 1);
+    this.audioPackets++;
+    this.duration = Math.max(this.duration, ts + dur);
+  }
+
+  /**
+   * The file bytes produced since the last take() (for streaming a live recording as it
+   * grows); the recorder keeps them too, for finish().
+   */
+  take() {
+    const fresh = this.#parts.slice(this.#taken);
+    this.#taken = this.#parts.length;
+    const out = new Uint8Array(fresh.reduce((n, p) => n + p.byteLength, 0));
+    let at = 0;
+    for (const p of fresh) {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+    return out;
+  }
+
+  /** End the recording and return the whole file as one Uint8Array. */
+  finish() {
+    this.#live('finish');
+    if (this.#audio) this.#audio.flushWith((ptr, size, ts, dur) => this.#writeAudio(ptr, size, ts, dur));
+    if (this.#video) {
+      for (const p of this.#video.flush()) this.#mux.addVideo(p.data, p);
+    }
+    const { tail, header } = this.#mux.finish();
+    this.#keep(tail);
+    const file = new Uint8Array(this.#bytes);
+    let at = 0;
+    for (const part of this.#parts) {
+      file.set(part, at);
+      at += part.byteLength;
+    }
+    if (header) file.set(header, 0);   // the first part is the header, the same length
+    this.#parts = [];
+    return file;
+  }
+
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#video?.close();
+    this.#audio?.close();
+    this.#mux?.close();
+    this.#parts = [];
+  }
+}
