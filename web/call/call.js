@@ -7,6 +7,7 @@ import { SignalingClient } from '../lib/signaling.js';
 import { Peer } from '../lib/peer.js';
 import { OutgoingVideo } from './outgoing.js';
 import { placeText, formatTimestamp } from '../lib/overlay.js';
+import { CoreCodecsCall, CORE_CHANNEL, CORE_CHANNEL_OPTIONS } from './corecodecs.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -14,6 +15,7 @@ const ui = {
   panel: $('call-panel'), callForm: $('call-form'), callee: $('callee'), call: $('call'),
   hangup: $('hangup'), filters: $('filters'), local: $('local'), remote: $('remote'),
   remoteLabel: $('remote-label'), info: $('info'), overlay: $('overlay'),
+  coreCodecs: $('core-codecs'), remoteCore: $('remote-core'), coreStats: $('core-stats'),
 };
 
 let sig = null;
@@ -21,6 +23,7 @@ let core = null;
 let camera = null;
 let outgoing = null;
 let peer = null;            // the call in progress, if any
+let coreCall = null;        // its core-codecs session (corecodecs.js), in that mode
 
 function setStatus(text, kind = '') {
   ui.status.textContent = text;
@@ -118,11 +121,19 @@ function watchSignaling(client) {
   });
 }
 
-function startPeer(remote) {
+function startPeer(remote, { coreCodecs = false } = {}) {
   const p = new Peer({ signaling: sig, remote });
   peer = p;
-  p.addTrack(outgoing.track, outgoing.stream);
-  for (const track of camera.getAudioTracks()) p.addTrack(track, outgoing.stream);
+  if (coreCodecs) {
+    // Core codecs: no media tracks, one data channel; the callee follows (below).
+    startCoreCodecs(p, p.createDataChannel(CORE_CHANNEL, CORE_CHANNEL_OPTIONS));
+  } else {
+    p.addTrack(outgoing.track, outgoing.stream);
+    for (const track of camera.getAudioTracks()) p.addTrack(track, outgoing.stream);
+  }
+  p.on('datachannel', (channel) => {
+    if (peer === p && channel.label === CORE_CHANNEL && !coreCall) startCoreCodecs(p, channel);
+  });
   p.on('track', ({ track, streams }) => {
     if (peer !== p) return;
     ui.remote.srcObject = streams[0] ?? new MediaStream([track]);
@@ -144,6 +155,37 @@ function startPeer(remote) {
   return p;
 }
 
+/** The call in core-codecs mode: our codecs over `channel`, the remote video on a canvas. */
+function startCoreCodecs(p, channel) {
+  const session = new CoreCodecsCall({
+    core, channel, outgoing, micStream: camera, canvas: ui.remoteCore,
+    maxMessageSize: p.pc.sctp?.maxMessageSize,
+  });
+  coreCall = session;
+  session.onstats = ({ text }) => { ui.coreStats.textContent = text; };
+  session.onerror = (err) => setStatus(err.message, 'error');
+  session.onframe = ({ frames, width, height }) => {
+    document.body.dataset.coreFrames = String(frames);
+    document.body.dataset.coreSize = `${width}x${height}`;
+  };
+  ui.remote.hidden = true;
+  ui.remoteCore.hidden = false;
+  ui.remoteLabel.textContent = `${p.remote} (core codecs)`;
+  document.body.dataset.transport = 'core';
+  const begin = () => session.start().catch((err) => setStatus(`Core codecs failed: ${err.message}`, 'error'));
+  if (channel.readyState === 'open') begin();
+  else channel.addEventListener('open', begin, { once: true });
+}
+
+function stopCoreCodecs() {
+  coreCall?.close();
+  coreCall = null;
+  ui.remote.hidden = false;
+  ui.remoteCore.hidden = true;
+  ui.coreStats.textContent = '';
+  delete document.body.dataset.transport;
+}
+
 function connectedTo(p) {
   if (peer !== p) return;
   setState('in-call');
@@ -153,6 +195,7 @@ function connectedTo(p) {
 
 function finish(text, kind) {
   peer = null;
+  stopCoreCodecs();
   ui.remote.srcObject = null;
   ui.remoteLabel.textContent = 'Nobody yet';
   delete document.body.dataset.peer;
@@ -172,7 +215,7 @@ async function call(event) {
   event.preventDefault();
   const callee = ui.callee.value.trim();
   if (!callee || peer) return;
-  const p = startPeer(callee);
+  const p = startPeer(callee, { coreCodecs: ui.coreCodecs.checked });
   setState('calling');
   setStatus(`Calling ${callee}…`);
   try {
@@ -231,4 +274,4 @@ setState('login');
 ui.name.focus();
 
 /** For tests and the console: the pieces of this page. */
-window.callDemo = { get signaling() { return sig; }, get outgoing() { return outgoing; }, get peer() { return peer; } };
+window.callDemo = { get signaling() { return sig; }, get outgoing() { return outgoing; }, get peer() { return peer; }, get coreCall() { return coreCall; } };

@@ -9,6 +9,8 @@ import { createMediaCore, FILTERS } from '../mediacore.js';
 import { openCamera } from '../lib/camera.js';
 import { drawTextItems } from '../lib/overlay.js';
 import { captionItems, DEFAULT_CAPTION } from './caption.js';
+import { createAudioContext, startCapture } from '../lib/audio-io.js';
+import { Recording } from './recording.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -17,6 +19,8 @@ const ui = {
   caption: $('caption'), captionSize: $('caption-size'), captionSizeValue: $('caption-size-value'),
   captionColor: $('caption-color'), captionPosition: $('caption-position'),
   captionBox: $('caption-box'), timestamp: $('timestamp'),
+  record: $('record'), recordTimer: $('record-timer'), downloadWebm: $('download-webm'),
+  playback: $('playback'),
 };
 
 let filter = 'none';
@@ -80,6 +84,16 @@ class WorkerPipeline {
     const { blob, bitmap } = await this.call({ type: 'capture' });
     return { blob, image: bitmap };
   }
+
+  /** Record the frames the Worker draws; audio: { sampleRate, channels, port } or null. */
+  async recordStart(audio) {
+    await this.call({ type: 'recordStart', audio }, audio ? [audio.port] : []);
+  }
+
+  /** { bytes, frames, duration } */
+  async recordStop() {
+    return this.call({ type: 'recordStop' });
+  }
 }
 
 /** The same work on the main thread, for browsers without OffscreenCanvas in Workers. */
@@ -102,12 +116,24 @@ class MainPipeline {
     const items = captionItems(this.core, overlay, width, height);
     if (name === 'none') {
       drawTextItems(this.core, this.ctx, width, height, items);
+      this.recording?.addFrame(this.ctx.getImageData(0, 0, width, height));
       return;
     }
     const frame = this.ctx.getImageData(0, 0, width, height);
     this.core.filter(frame, name);
     drawTextItems(this.core, this.ctx, width, height, items, frame);
     this.ctx.putImageData(frame, 0, 0);
+    this.recording?.addFrame(this.ctx.getImageData(0, 0, width, height));
+  }
+
+  async recordStart(audio) {
+    this.recording = new Recording(this.core, { width: this.canvas.width, height: this.canvas.height, audio });
+  }
+
+  async recordStop() {
+    const r = this.recording;
+    this.recording = null;
+    return r.stop();
   }
 
   async capture() {
@@ -211,9 +237,88 @@ async function main() {
   };
   nextFrame(tick);
 
+  setupRecording(pipeline, width, height);
   ui.capture.disabled = false;
   document.body.dataset.state = 'running';
   setStatus('Click the picture or a button to change the filter.');
+}
+
+/**
+ * Record: the filtered, captioned preview (VP8) and the microphone (Opus, from an
+ * AudioWorklet) to WebM in the core, with a timer; then download it and play it back.
+ * Without a microphone (or permission) the recording is video only, and says so.
+ */
+function setupRecording(pipeline, width, height) {
+  let rec = null;
+  let url = null;
+  const clock = () => {
+    const s = Math.floor((performance.now() - rec.t0) / 1000);
+    ui.recordTimer.textContent = `● ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  };
+
+  async function start() {
+    let mic = null, actx = null, capture = null, audio = null, note = '';
+    try {
+      mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+      actx = createAudioContext();
+      if (![8000, 12000, 16000, 24000, 48000].includes(actx.sampleRate)) {
+        throw new Error(`the audio runs at ${actx.sampleRate} Hz, which Opus cannot take`);
+      }
+      await actx.resume();
+      capture = await startCapture(actx, mic, { channels: 1 });
+      audio = { sampleRate: actx.sampleRate, channels: 1, port: capture.port };
+    } catch (err) {
+      for (const t of mic?.getTracks() ?? []) t.stop();
+      capture?.stop();
+      actx?.close();
+      mic = actx = capture = null;
+      note = ` Video only: no microphone (${err.message}).`;
+    }
+    await pipeline.recordStart(audio);
+    rec = { t0: performance.now(), mic, actx, capture, timer: 0 };
+    rec.timer = setInterval(clock, 250);
+    clock();
+    ui.record.textContent = 'Stop';
+    ui.record.setAttribute('aria-pressed', 'true');
+    document.body.dataset.recording = 'true';
+    setStatus(`Recording ${width}×${height} VP8${audio ? ' and Opus audio' : ''} to WebM…${note}`);
+  }
+
+  async function stop() {
+    const r = rec;
+    rec = null;
+    clearInterval(r.timer);
+    const { bytes, frames, duration } = await pipeline.recordStop();
+    r.capture?.stop();
+    for (const t of r.mic?.getTracks() ?? []) t.stop();
+    r.actx?.close();
+    if (url) URL.revokeObjectURL(url);
+    url = URL.createObjectURL(new Blob([bytes], { type: 'video/webm' }));
+    ui.downloadWebm.href = url;
+    ui.downloadWebm.setAttribute('aria-disabled', 'false');
+    ui.playback.src = url;
+    ui.playback.hidden = false;
+    ui.record.textContent = 'Record';
+    ui.record.setAttribute('aria-pressed', 'false');
+    ui.recordTimer.textContent = `${duration.toFixed(1)} s`;
+    document.body.dataset.recording = 'false';
+    document.body.dataset.recordings = String(Number(document.body.dataset.recordings ?? 0) + 1);
+    document.body.dataset.recordingBytes = String(bytes.byteLength);
+    setStatus(`Recorded ${duration.toFixed(1)} s: ${frames} frames, ${(bytes.byteLength / 1024).toFixed(0)} KiB of WebM. Play it below or download it.`, 'ok');
+  }
+
+  ui.record.addEventListener('click', async () => {
+    ui.record.disabled = true;
+    try {
+      if (rec) await stop();
+      else await start();
+    } catch (err) {
+      setStatus(`Recording failed: ${err.message}`, 'error');
+    } finally {
+      ui.record.disabled = false;
+    }
+  });
+  ui.record.disabled = false;
 }
 
 main();
