@@ -11,13 +11,15 @@
  * several messages are waiting, that one write carries up to BATCH_BYTES of them, each framed
  * as its own WebSocket text message here (server frames are unmasked and we negotiate no
  * extensions, so the framing is the RFC 6455 header and nothing else) and handed to lws as
- * raw bytes: one send() and one writable event for the lot instead of one per message. A reader that lets its queue
- * pass --max-queue bytes or --max-queue-messages is closed with 1008 and a reason; its
- * name is released at once and its peer told, without waiting for the socket to drain.
+ * raw bytes: one send() and one writable event for the lot instead of one per message.
+ * A reader that lets its queue pass --max-queue bytes or --max-queue-messages is closed with
+ * 1008 and a reason; its name is released at once and its peer told, without waiting for
+ * the socket to drain.
  *
  * Idle connections: once a second a sweep looks at when each connection last sent anything;
  * one silent for --idle-timeout seconds gets a ping, and one that has not answered it half as
- * long again (at least a second) later is dropped. (libwebsockets' own idle timers are not used: see main.c.)
+ * long again (at least a second) later is dropped. (libwebsockets' own idle timers are not
+ * used: see main.c.)
  *
  * Origin checks, the connection limit and the Host header (for the stun: URL given at
  * login) happen in LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION. LWS_CALLBACK_HTTP_CONFIRM_UPGRADE
