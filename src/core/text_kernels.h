@@ -25,7 +25,12 @@ static inline void mc_text_composite_px(uint8_t *d, const uint8_t *s)
     uint32_t sa = s[3], da = d[3], ia = 255u - sa;
     if (sa == 0)
         return;
-    if (da == 255u) {
+    if (sa == 255u) {   /* both formulas below give s */
+        d[0] = s[0];
+        d[1] = s[1];
+        d[2] = s[2];
+        d[3] = 255u;
+    } else if (da == 255u) {
         d[0] = (uint8_t)(s[0] + mc_text_div255(d[0] * ia));
         d[1] = (uint8_t)(s[1] + mc_text_div255(d[1] * ia));
         d[2] = (uint8_t)(s[2] + mc_text_div255(d[2] * ia));

@@ -1021,32 +1021,61 @@ static void test_cache(void)
     mc_text_destroy(t);
 }
 
-/* The compositing kernel this build has (SIMD natively) against the one-pixel reference,
- * on random premultiplied layers over opaque and translucent frames, at every offset. */
+/* Source-over of one premultiplied layer pixel onto a straight-alpha frame pixel, written
+ * out from its definition: over an opaque pixel s + round(d (255 - sa) / 255) per colour;
+ * over a translucent one the exact straight-alpha result. */
+static void ref_over(uint8_t *d, const uint8_t *s)
+{
+    unsigned sa = s[3], da = d[3], ia = 255u - sa, c;
+    if (sa == 0)
+        return;
+    if (da == 255u) {
+        for (c = 0; c < 3; c++)
+            d[c] = (uint8_t)(s[c] + (d[c] * ia * 2u + 255u) / 510u);
+    } else {
+        unsigned wd = da * ia, den = sa * 255u + wd;
+        for (c = 0; c < 3; c++)
+            d[c] = (uint8_t)((s[c] * 65025u + d[c] * wd + den / 2) / den);
+        d[3] = (uint8_t)((den + 127u) / 255u);
+    }
+}
+
+/* The compositing kernel this build has (SIMD natively) and the one-pixel function against
+ * ref_over, on random premultiplied layers over opaque and translucent frames, at every
+ * offset; some rounds are mostly opaque or transparent layer pixels, as glyphs are. */
 static void test_composite_kernel(void)
 {
     unsigned seed = 12345;
-    int round, i, bad = 0;
-    for (round = 0; round < 2000; round++) {
-        uint8_t layer[4 * 37], a[4 * 37], b[4 * 37];
+    int round, i, bad = 0, bad_px = 0;
+    for (round = 0; round < 4000; round++) {
+        uint8_t layer[4 * 37], a[4 * 37], b[4 * 37], r2[4 * 37];
         int n = 1 + (int)(mc_test_rand(&seed) % 37), opaque = round % 3 != 0;
+        int glyphy = round % 4 == 3;
         for (i = 0; i < n; i++) {
-            unsigned r = mc_test_rand(&seed), alpha = r % 4 == 0 ? 0 : r % 4 == 1 ? 255 : (r >> 8) % 256;
+            unsigned r = mc_test_rand(&seed), alpha;
+            if (glyphy)
+                alpha = r % 16 == 0 ? (r >> 8) % 256 : r % 16 < 9 ? 255 : 0;
+            else
+                alpha = r % 4 == 0 ? 0 : r % 4 == 1 ? 255 : (r >> 8) % 256;
             int c;
             for (c = 0; c < 3; c++)
                 layer[4 * i + c] = (uint8_t)(alpha ? mc_test_rand(&seed) % (alpha + 1) : 0);
             layer[4 * i + 3] = (uint8_t)alpha;
             for (c = 0; c < 4; c++)
-                a[4 * i + c] = b[4 * i + c] = (uint8_t)mc_test_rand(&seed);
+                a[4 * i + c] = b[4 * i + c] = r2[4 * i + c] = (uint8_t)mc_test_rand(&seed);
             if (opaque || mc_test_rand(&seed) % 2)
-                a[4 * i + 3] = b[4 * i + 3] = 255;
+                a[4 * i + 3] = b[4 * i + 3] = r2[4 * i + 3] = 255;
         }
         mc_text_composite_row(a, layer, n);
-        for (i = 0; i < n; i++)
+        for (i = 0; i < n; i++) {
             mc_text_composite_px(b + 4 * i, layer + 4 * i);
-        bad += memcmp(a, b, (size_t)n * 4) != 0;
+            ref_over(r2 + 4 * i, layer + 4 * i);
+        }
+        bad += memcmp(a, r2, (size_t)n * 4) != 0;
+        bad_px += memcmp(b, r2, (size_t)n * 4) != 0;
     }
     MC_CHECK_EQ(bad, 0);
+    MC_CHECK_EQ(bad_px, 0);
 }
 
 int main(void)
