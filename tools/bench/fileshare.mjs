@@ -39,6 +39,7 @@ const opt = (name, dflt) => {
 const SIZE = Number(opt('size-mib', 1024)) * 1024 * 1024;
 const BOOK_SIZE = Number(opt('book-size-mib', 2)) * 1024 * 1024;
 const VARIANTS = opt('variants', 'raw,binary,base64,book').split(',');
+const STORAGE = opt('storage', 'auto');   // the receiver's storage: auto (OPFS here) or memory
 const HIGH = 8 * 1024 * 1024;
 const LOW = 1024 * 1024;
 
@@ -193,16 +194,18 @@ const variants = {
   },
 
   async ours(a, b, size, mode) {
-    const got = b.evaluate(async () => {
+    // The receiver is attached before the sender starts: a start message that arrives
+    // before anyone listens is lost, and the sender would wait for its acceptance forever.
+    await b.evaluate(async (storage) => {
       const { createMediaCore } = await import('/mediacore.js');
       const core = await createMediaCore();
       window.core = core;
-      const receiver = core.createFileReceiver({ channel: window.channel, progressInterval: 2000 });
+      const receiver = core.createFileReceiver({ channel: window.channel, progressInterval: 2000, storage });
       if (window.debug) {
         receiver.addEventListener('progress', ({ detail }) => console.log(`receiver: ${detail.bytes} bytes, ${(detail.rate / 1e6).toFixed(2)} MB/s`));
         receiver.addEventListener('warning', ({ detail }) => console.log(`receiver warning: ${detail.message}`));
       }
-      return new Promise((resolve, reject) => {
+      window.received = new Promise((resolve, reject) => {
         receiver.addEventListener('file', async ({ detail }) => {
           const ms = performance.now() - window.t0;
           resolve({ ms, verified: detail.verified, ok: detail.ok, storage: detail.storage, bytes: detail.size, wasm: core.wasm.memory.buffer.byteLength });
@@ -212,8 +215,10 @@ const variants = {
         receiver.addEventListener('error', ({ detail }) => reject(detail.error));
         window.channel.addEventListener('message', () => { window.t0 ??= performance.now(); }, { once: true });
       });
-    });
-    got.catch(() => {});   // awaited below; a refusal must not go unhandled meanwhile
+      window.received.catch(() => {});   // awaited below; a refusal must not go unhandled meanwhile
+    }, STORAGE);
+    const got = b.evaluate(() => window.received);
+    got.catch(() => {});
     const sent = await a.evaluate(async ({ mode, high, low }) => {
       const { createMediaCore } = await import('/mediacore.js');
       const core = await createMediaCore();
@@ -234,15 +239,16 @@ const variants = {
   },
 
   async book(a, b, size) {
-    const got = b.evaluate(async () => {
+    await b.evaluate(async () => {   // attached before the book's sender starts (see ours)
       const { createMediaCore } = await import('/mediacore.js');
       const core = await createMediaCore();
       const receiver = core.createFileReceiver({ channel: window.channel });
-      return new Promise((resolve) => {
+      window.received = new Promise((resolve) => {
         window.channel.addEventListener('message', () => { window.t0 ??= performance.now(); }, { once: true });
         receiver.addEventListener('file', ({ detail }) => resolve({ ms: performance.now() - window.t0, ok: detail.ok, verified: detail.verified, bytes: detail.size }));
       });
     });
+    const got = b.evaluate(() => window.received);
     await a.evaluate(() => {
       // Learning WebRTC, chapter 6: the file is read whole, then sent in 16000-byte
       // slices, each Base64-encoded by a per-byte loop, one every 100 ms.
