@@ -1,6 +1,6 @@
 // tools/bench/filters.mjs: frame filters side by side in one run, in Node.
 //
-//   node tools/bench/filters.mjs [--rounds 60]
+//   node tools/bench/filters.mjs [--rounds 60] [--separate]
 //
 // For 1280x720 and 1920x1080 RGBA frames and each filter, times:
 //   simd kernel   mc_wasm_filter on a frame already in wasm memory (SIMD128 module)
@@ -11,12 +11,15 @@
 // Each timed call starts from the same random frame, restored before it untimed.
 // Rounds interleave the variants so drift on a shared machine hits all of them alike;
 // the first rounds are warm-up (JIT tier-up) and dropped. Prints medians in ms and ratios.
+// --separate runs all rounds of one variant before the next instead (each variant then
+// runs with only its own restores between calls: the best case for every variant).
 import { createMediaCore } from '../../web/mediacore.js';
 import { describeMachine, median } from './machine.mjs';
 
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1] || 60);
 const WARMUP = 10;
+const SEPARATE = args.includes('--separate');
 
 const jsLoops = {
   grayscale(d) {
@@ -81,14 +84,17 @@ for (const [w, h] of [[1280, 720], [1920, 1080]]) {
       copy: () => copyDst.set(frame.data),
     };
     const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-    for (let r = 0; r < rounds + WARMUP; r++) {
-      for (const [k, fn] of Object.entries(variants)) {
-        (restore[k] ?? (() => frame.data.set(original)))();
-        const t0 = performance.now();
-        fn();
-        const dt = performance.now() - t0;
-        if (r >= WARMUP) times[k].push(dt);
-      }
+    const once = (k, r) => {
+      (restore[k] ?? (() => frame.data.set(original)))();
+      const t0 = performance.now();
+      variants[k]();
+      const dt = performance.now() - t0;
+      if (r >= WARMUP) times[k].push(dt);
+    };
+    if (SEPARATE) {
+      for (const k of Object.keys(variants)) for (let r = 0; r < rounds + WARMUP; r++) once(k, r);
+    } else {
+      for (let r = 0; r < rounds + WARMUP; r++) for (const k of Object.keys(variants)) once(k, r);
     }
     const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
     rows.push({ size: `${w}x${h}`, filter: name, ...med });
@@ -97,7 +103,7 @@ for (const [w, h] of [[1280, 720], [1920, 1080]]) {
 
 const f = (x) => x.toFixed(3);
 const r = (x) => `${x.toFixed(1)}x`;
-console.log(`# filters benchmark: ${new Date().toISOString().slice(0, 10)}, ${rounds} rounds after ${WARMUP} warm-up`);
+console.log(`# filters benchmark: ${new Date().toISOString().slice(0, 10)}, ${rounds} rounds after ${WARMUP} warm-up, ${SEPARATE ? 'variants one after another (--separate)' : 'variants interleaved'}`);
 console.log(`# ${describeMachine()}`);
 console.log('');
 console.log('| frame | filter | simd kernel | simd API | base kernel | base API | JS loop | copy | JS loop / simd kernel | JS loop / simd API | simd kernel / copy |');
