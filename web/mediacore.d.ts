@@ -425,6 +425,9 @@ export interface FileSenderOptions {
   readSize?: number;
   /** Least milliseconds between progress events (default 100). */
   progressInterval?: number;
+  /** Offer the file again every this many milliseconds until the receiver answers
+   * (default 2000; 0 never): an offer sent before the other end listens is lost. */
+  offerRetry?: number;
 }
 
 export interface TransferStats {

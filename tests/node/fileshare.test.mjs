@@ -211,6 +211,53 @@ test('declined by the application, cancelled by either side', async () => {
   }
 });
 
+test('an offer sent before the receiver listens is repeated until answered, once', { timeout: 20_000 }, async () => {
+  const bytes = randomBytes(300_000, 11);
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  {
+    // No repeats: the first offer is lost and nothing happens.
+    const [a, b] = channelPair();
+    const sender = simdCore.createFileSender(new File([bytes], 'late.bin'), { channel: a, offerRetry: 0 });
+    const started = sender.start();
+    started.catch(() => {});
+    await sleep(100);
+    const receiver = simdCore.createFileReceiver({ channel: b, storage: 'memory' });
+    const outcome = await Promise.race([started.then(() => 'finished'), sleep(400).then(() => 'waiting')]);
+    assert.equal(outcome, 'waiting');
+    sender.close();
+    receiver.close();
+  }
+  {
+    // Repeats every 30 ms: the receiver attaches late and takes 200 ms to decide; the
+    // repeats that arrive meanwhile do not make a second offer.
+    const [a, b] = channelPair();
+    const sender = simdCore.createFileSender(new File([bytes], 'late.bin'), { channel: a, offerRetry: 30, chunkSize: 10_000 });
+    const started = sender.start();
+    await sleep(100);
+    let offers = 0;
+    const receiver = simdCore.createFileReceiver({
+      channel: b, storage: 'memory',
+      accept: async () => { offers++; await sleep(200); return true; },
+    });
+    try {
+      // Bounded here, so that a sender still offering is closed (below) rather than kept
+      // waiting, which would keep the test process alive.
+      const within = (promise, what) => Promise.race([promise,
+        sleep(10_000).then(() => { throw new Error(`${what}: nothing after 10 s`); })]);
+      const got = nextEvent(receiver, 'file');
+      const result = await within(started, 'sender');
+      const file = await within(got, 'receiver');
+      assert.equal(result.verified, true);
+      assert.equal(file.verified, true);
+      assert.equal(offers, 1);
+      assert.deepEqual(new Uint8Array(await file.file.arrayBuffer()), bytes);
+    } finally {
+      sender.close();
+      receiver.close();
+    }
+  }
+});
+
 test("the book's sender is received (start/data, bare Base64 chunks, end) and marked unverified", async () => {
   const bytes = randomBytes(70_000, 11);
   const [a, b] = channelPair();

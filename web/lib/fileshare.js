@@ -45,6 +45,7 @@ export const FileShareDefaults = Object.freeze({
   maxChunkSize: 1 * MiB,              // receiver: largest chunk accepted
   spaceMargin: 16 * MiB,              // receiver: keep this much free beyond the file
   progressInterval: 100,              // ms between progress events (at most)
+  offerRetry: 2000,                   // sender: offer again this often until answered (0: never)
 });
 
 // ---- Small helpers ------------------------------------------------------------------
@@ -204,6 +205,8 @@ export class FileSender extends EventTarget {
   #started = null;
   #settle = null;
   #finished = false;
+  #awaitingAnswer = false;   // offered, neither accepted nor refused yet
+  #offerTimer = null;
   #pumping = false;
   #payload = 0;
   #block = null;
@@ -252,6 +255,7 @@ export class FileSender extends EventTarget {
       name: String(options.name ?? file.name ?? 'file').replace(/\0/g, '_'),
       type: String(options.type ?? file.type ?? '').replace(/\0/g, '_'),
       interval: options.progressInterval ?? FileShareDefaults.progressInterval,
+      offerRetry: options.offerRetry ?? FileShareDefaults.offerRetry,
     };
     this.#id = options.id ?? randomId();
     this.#tag = randomTag();
@@ -294,6 +298,7 @@ export class FileSender extends EventTarget {
     this.#rt.check(this.#ex.mc_wasm_chunk_sender_begin(this.#h, strings, this.#file.size, this.#tag),
       `offering ${this.#opts.name}`);
     this.#sendMessage();
+    this.#awaitAnswer();
     return this.#started;
   }
 
@@ -316,6 +321,7 @@ export class FileSender extends EventTarget {
     });
     if (this.#started && !this.#finished) {
       if (this.#ex.mc_wasm_chunk_sender_restart(this.#h) === 0) this.#sendMessage();
+      this.#awaitAnswer();
     }
   }
 
@@ -331,6 +337,8 @@ export class FileSender extends EventTarget {
   close() {
     if (!this.#h) return;
     if (!this.#finished && this.#started) this.cancel('the sender closed');
+    clearInterval(this.#offerTimer);
+    this.#offerTimer = null;
     this.#unlisten();
     this.#unlisten = () => {};
     this.#ex.mc_wasm_chunk_sender_destroy(this.#h);
@@ -369,6 +377,28 @@ export class FileSender extends EventTarget {
     if (!this.#started || this.#finished) return;
     // A channel attached before it opened: offer (again) now.
     if (this.#ex.mc_wasm_chunk_sender_restart(this.#h) === 0) this.#sendMessage();
+    this.#awaitAnswer();
+  }
+
+  /**
+   * Offer again every offerRetry ms until the receiver answers: a start message that
+   * arrives before anyone listens on the other end is lost, and nothing else would repeat
+   * it. The receiver takes a repeated offer of the same file as a no-op while it decides,
+   * as a resume once it is receiving, and repeats its done message once it has finished.
+   */
+  #awaitAnswer() {
+    this.#awaitingAnswer = true;
+    if (this.#offerTimer !== null || !(this.#opts.offerRetry > 0)) return;
+    this.#offerTimer = setInterval(() => {
+      if (!this.#h || this.#finished || !this.#awaitingAnswer) {
+        clearInterval(this.#offerTimer);
+        this.#offerTimer = null;
+        return;
+      }
+      if (this.#channel?.readyState === 'open' && this.#ex.mc_wasm_chunk_sender_restart(this.#h) === 0) {
+        this.#sendMessage();
+      }
+    }, this.#opts.offerRetry);
   }
 
   #onChannelClose() {
@@ -390,6 +420,7 @@ export class FileSender extends EventTarget {
     if (ev & EV.ERROR) {
       emit(this, 'warning', { message: this.#rt.readCString(this.#ex.mc_wasm_chunk_sender_error(this.#h)) });
     }
+    if (ev & (EV.ACCEPTED | EV.RESUME | EV.REJECTED | EV.CANCELLED | EV.COMPLETE)) this.#awaitingAnswer = false;
     if (ev & EV.ACCEPTED) {
       const s = this.stats;
       if (s.bytesDone > 0) emit(this, 'resumed', { from: s.bytesDone });
