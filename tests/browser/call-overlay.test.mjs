@@ -4,29 +4,12 @@
 // the measured box only; turning it off removes it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startBrowser, watchErrors } from './harness.mjs';
-import { writeStillY4m } from '../lib/y4m.mjs';
+import { startStillCameraBrowser, openDemo } from './harness.mjs';
 
-const dir = await mkdtemp(path.join(tmpdir(), 'mc-call-overlay-'));
-const video = await writeStillY4m(path.join(dir, 'still.y4m'));
-const env = await startBrowser({ args: [`--use-file-for-fake-video-capture=${video}`] });
-test.after(async () => {
-  await env.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = await startStillCameraBrowser();
+test.after(() => env.close());
 
-async function open(name) {
-  const page = await env.browser.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${env.url}/call/`);
-  await page.fill('#name', name);
-  await page.click('#login');
-  await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
-  return { page, errors };
-}
+const open = (name) => openDemo(env, '/call/', name);
 
 async function waitRemoteFrames(page, n) {
   const start = Number((await page.getAttribute('body', 'data-remote-frames')) ?? 0);

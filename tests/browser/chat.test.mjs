@@ -2,20 +2,12 @@
 // open an RTCDataChannel, and exchange messages both ways; disconnect, connect again.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, watchErrors } from './harness.mjs';
+import { startBrowser, openDemo } from './harness.mjs';
 
 const env = await startBrowser();
 test.after(() => env.close());
 
-async function open(name) {
-  const page = await env.browser.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${env.url}/chat/`);
-  await page.fill('#name', name);
-  await page.click('#login');
-  await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
-  return { page, errors };
-}
+const open = (name) => openDemo(env, '/chat/', name);
 
 async function say(page, text) {
   await page.fill('#message', text);

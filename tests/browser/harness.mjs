@@ -2,7 +2,11 @@
 // served from web/ by the real mediacore-server (HTTP, WebSocket signaling and STUN) on
 // free loopback ports.
 import { chromium } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
+import { writeStillY4m } from '../lib/y4m.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -52,4 +56,44 @@ export function watchErrors(page) {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
   return errors;
+}
+
+/**
+ * startBrowser() with a fake camera that shows tests/lib/y4m.mjs's still, colourful image
+ * in every frame (written to a scratch directory that close() removes).
+ */
+export async function startStillCameraBrowser({ args = [], serverArgs = [] } = {}) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'mc-still-camera-'));
+  try {
+    const video = await writeStillY4m(path.join(dir, 'still.y4m'));
+    const env = await startBrowser({ args: [`--use-file-for-fake-video-capture=${video}`, ...args], serverArgs });
+    const close = env.close;
+    env.close = async () => {
+      try {
+        await close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    };
+    return env;
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * A new page on a demo of `env` (`/call/`, `/chat/`, ...), logged in as `name` unless name is
+ * empty: waits for body[data-state="ready"]. Returns { page, errors } (see watchErrors).
+ */
+export async function openDemo(env, demo, name) {
+  const page = await env.browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${env.url}${demo}`);
+  if (name) {
+    await page.fill('#name', name);
+    await page.click('#login');
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+  }
+  return { page, errors };
 }
