@@ -5,6 +5,7 @@
  * module's memory; sizes are bytes; results are MC_OK, a negative MC_E* code, or a
  * non-negative value documented on the function.
  */
+#include <malloc.h>
 #include <stdlib.h>
 
 #include <emscripten.h>
@@ -39,4 +40,11 @@ EMSCRIPTEN_KEEPALIVE const char *mc_wasm_error_name(int code)
 EMSCRIPTEN_KEEPALIVE int mc_wasm_features(void)
 {
     return mc_frame_has_simd() ? 1 : 0;
+}
+
+/** For tests of memory use: bytes currently allocated from the module's heap. */
+EMSCRIPTEN_KEEPALIVE double mc_wasm_heap_in_use(void)
+{
+    struct mallinfo mi = mallinfo();
+    return (double)(unsigned)mi.uordblks;
 }

@@ -6,7 +6,6 @@
  * values are written to a caller array of doubles (exact for sizes, addresses and
  * microsecond times). Failures leave a readable detail: mc_wasm_video_*_error().
  */
-#include <malloc.h>
 #include <string.h>
 
 #include <emscripten.h>
@@ -228,9 +227,3 @@ EMSCRIPTEN_KEEPALIVE const char *mc_wasm_video_decoder_error(mc_video_decoder *d
     return mc_video_decoder_error(dec);
 }
 
-/** For tests of memory use: bytes currently allocated from the module's heap. */
-EMSCRIPTEN_KEEPALIVE double mc_wasm_heap_in_use(void)
-{
-    struct mallinfo mi = mallinfo();
-    return (double)(unsigned)mi.uordblks;
-}
