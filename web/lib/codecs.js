@@ -13,13 +13,6 @@ const VIDEO_CODECS = Object.freeze({ vp8: 0, vp9: 1 });
 const RATE_CONTROL = Object.freeze({ cbr: 0, vbr: 1 });
 const APPLICATIONS = Object.freeze({ voip: 0, audio: 1, lowdelay: 2 });
 
-/** A MediaCoreError for C code `rc`: "what: detail" (or the code's text when no detail). */
-export function codecError(rt, rc, what, detail) {
-  const name = rt.readCString(rt.exports.mc_wasm_error_name(rc));
-  const text = detail || rt.readCString(rt.exports.mc_wasm_strerror(rc));
-  return new MediaCoreError(name, `${what}: ${text}`, rc);
-}
-
 function invalid(message, code = 'MC_EINVAL', errno = -1) {
   return new MediaCoreError(code, message, errno);
 }
@@ -56,6 +49,18 @@ function timeOption(value, what) {
   return Math.round(value);
 }
 
+/** MC_ESTATE for `kind.what()` called on a closed object. */
+function closedError(kind, what) {
+  return new MediaCoreError('MC_ESTATE', `${kind}.${what}: closed`, -9);
+}
+
+/** The Handle `h` of a `kind` object, checked open (close() drops it, hence the kind). */
+function liveHandle(h, kind, what) {
+  if (!h) throw closedError(kind, what);
+  h.live(what);
+  return h;
+}
+
 /**
  * The shared life of every codec object: the runtime, a handle, a small results array
  * (doubles) and a detail buffer in module memory.
@@ -76,7 +81,7 @@ class Handle {
     const ptr = this.rt.alloc(count * 4);
     try {
       const rc = exports[defaultsFn](...defaultsArgs, ptr);
-      if (rc < 0) throw codecError(this.rt, rc, `${this.kind}: defaults`);
+      if (rc < 0) throw this.rt.error(rc, `${this.kind}: defaults`);
       const fields = new Int32Array(this.rt.memory.buffer, ptr, count);
       set(fields);
       this.created(exports[createFn](ptr, count, this.detailPtr, DETAIL_SIZE));
@@ -95,7 +100,7 @@ class Handle {
       const detail = this.rt.readCString(this.detailPtr);
       this.rt.free(this.scratch);
       this.scratch = 0;
-      throw codecError(this.rt, rc, `create ${this.kind}`, detail);
+      throw this.rt.error(rc, `create ${this.kind}`, detail);
     }
     this.handle = rc;
   }
@@ -118,7 +123,7 @@ class Handle {
   check(rc, what, errorFn) {
     if (rc < 0) {
       const detail = this.rt.readCString(this.rt.exports[errorFn](this.handle));
-      throw codecError(this.rt, rc, `${this.kind}.${what}`, detail);
+      throw this.rt.error(rc, `${this.kind}.${what}`, detail);
     }
     return rc;
   }
@@ -221,8 +226,7 @@ export class VideoEncoder {
    * passes them to the muxer without a copy through JavaScript.
    */
   encodeWith(frame, options, sink) {
-    const h = this.#h;
-    if (h) h.live('encode'); else throw new MediaCoreError('MC_ESTATE', 'VideoEncoder.encode: closed', -9);
+    const h = liveHandle(this.#h, 'VideoEncoder', 'encode');
     const f = inputFrame(frame);
     const timestamp = timeOption(options.timestamp ?? this.#nextTimestamp, 'timestamp');
     const duration = timeOption(options.duration ?? 0, 'duration');
@@ -241,8 +245,7 @@ export class VideoEncoder {
 
   /** End the stream: any packets still held. The encoder accepts no frames after this. */
   flush() {
-    const h = this.#h;
-    if (h) h.live('flush'); else throw new MediaCoreError('MC_ESTATE', 'VideoEncoder.flush: closed', -9);
+    const h = liveHandle(this.#h, 'VideoEncoder', 'flush');
     h.check(h.rt.exports.mc_wasm_video_encoder_flush(h.handle), 'flush', 'mc_wasm_video_encoder_error');
     const packets = [];
     this.#drain((ptr, size, timestamp, duration, keyframe) => {
@@ -253,8 +256,7 @@ export class VideoEncoder {
 
   /** Change the target bitrate (bits per second) from the next frame on. */
   setBitrate(bitrate) {
-    const h = this.#h;
-    if (h) h.live('setBitrate'); else throw new MediaCoreError('MC_ESTATE', 'VideoEncoder.setBitrate: closed', -9);
+    const h = liveHandle(this.#h, 'VideoEncoder', 'setBitrate');
     if (!Number.isInteger(bitrate)) throw invalid(`bitrate must be an integer, not ${bitrate}`, 'MC_ERANGE', -8);
     h.check(h.rt.exports.mc_wasm_video_encoder_set_bitrate(h.handle, bitrate), 'setBitrate', 'mc_wasm_video_encoder_error');
     this.bitrate = bitrate;
@@ -312,8 +314,7 @@ export class VideoDecoder {
    * keyframe.
    */
   decode(data, options = {}) {
-    const h = this.#h;
-    if (h) h.live('decode'); else throw new MediaCoreError('MC_ESTATE', 'VideoDecoder.decode: closed', -9);
+    const h = liveHandle(this.#h, 'VideoDecoder', 'decode');
     if (!(data instanceof Uint8Array)) throw invalid('VideoDecoder.decode: data must be a Uint8Array');
     const format = options.format ?? 'rgba';
     if (format !== 'rgba' && format !== 'i420') throw invalid(`format must be 'rgba' or 'i420', not ${format}`, 'MC_ENAME', -6);
@@ -422,8 +423,7 @@ export class AudioEncoder {
 
   /** As encode(), handing each packet's bytes in module memory to sink(ptr, size, timestamp, duration). */
   encodeWith(pcm, sink) {
-    const h = this.#h;
-    if (h) h.live('encode'); else throw new MediaCoreError('MC_ESTATE', 'AudioEncoder.encode: closed', -9);
+    const h = liveHandle(this.#h, 'AudioEncoder', 'encode');
     if (!(pcm instanceof Float32Array)) throw invalid('AudioEncoder.encode: pcm must be a Float32Array');
     const ch = this.config.channels;
     if (pcm.length % ch !== 0) {
@@ -454,8 +454,7 @@ export class AudioEncoder {
   }
 
   flushWith(sink) {
-    const h = this.#h;
-    if (h) h.live('flush'); else throw new MediaCoreError('MC_ESTATE', 'AudioEncoder.flush: closed', -9);
+    const h = liveHandle(this.#h, 'AudioEncoder', 'flush');
     const rc = h.check(h.rt.exports.mc_wasm_audio_encoder_flush(h.handle, h.scratch), 'flush', 'mc_wasm_audio_encoder_error');
     if (rc === 1) {
       const o = h.out();
@@ -464,8 +463,7 @@ export class AudioEncoder {
   }
 
   setBitrate(bitrate) {
-    const h = this.#h;
-    if (h) h.live('setBitrate'); else throw new MediaCoreError('MC_ESTATE', 'AudioEncoder.setBitrate: closed', -9);
+    const h = liveHandle(this.#h, 'AudioEncoder', 'setBitrate');
     if (!Number.isInteger(bitrate)) throw invalid(`bitrate must be an integer, not ${bitrate}`, 'MC_ERANGE', -8);
     h.check(h.rt.exports.mc_wasm_audio_encoder_set_bitrate(h.handle, bitrate), 'setBitrate', 'mc_wasm_audio_encoder_error');
     this.bitrate = bitrate;
@@ -521,8 +519,7 @@ export class AudioDecoder {
   }
 
   #run(data, options, fec) {
-    const h = this.#h;
-    if (h) h.live('decode'); else throw new MediaCoreError('MC_ESTATE', 'AudioDecoder.decode: closed', -9);
+    const h = liveHandle(this.#h, 'AudioDecoder', 'decode');
     let ptr = 0, size = 0;
     if (data !== null && data !== undefined) {
       if (!(data instanceof Uint8Array)) throw invalid('AudioDecoder.decode: data must be a Uint8Array or null');
@@ -558,4 +555,4 @@ export class AudioDecoder {
   }
 }
 
-export { VIDEO_CODECS, Handle, DETAIL_SIZE, intOption, nameOption, boolOption, timeOption, invalid, copyOut, packetCapacity };
+export { VIDEO_CODECS, Handle, liveHandle, closedError, DETAIL_SIZE, intOption, nameOption, boolOption, timeOption, invalid, copyOut, packetCapacity };

@@ -150,10 +150,13 @@ export class Runtime {
     return new TextDecoder().decode(u8.subarray(ptr, end));
   }
 
-  /** A MediaCoreError for a negative C code, with `what` saying which call failed. */
-  error(code, what) {
+  /**
+   * A MediaCoreError for a negative C code, with `what` saying which call failed and
+   * `detail` (a handle's own error text, libvpx's say) in place of the code's generic text.
+   */
+  error(code, what, detail) {
     const name = this.readCString(this.exports.mc_wasm_error_name(code));
-    const text = this.readCString(this.exports.mc_wasm_strerror(code));
+    const text = detail || this.readCString(this.exports.mc_wasm_strerror(code));
     return new MediaCoreError(name, what ? `${what}: ${text}` : text, code);
   }
 

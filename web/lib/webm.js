@@ -2,17 +2,13 @@
 // and muxer together (core.createWebmMuxer, core.createWebmDemuxer, core.createRecorder).
 import { MediaCoreError, WasmBuffer } from './runtime.js';
 import {
-  AudioEncoder, VideoEncoder, Handle, DETAIL_SIZE, VIDEO_CODECS, intOption, nameOption,
+  AudioEncoder, VideoEncoder, Handle, liveHandle, closedError, DETAIL_SIZE, VIDEO_CODECS, intOption, nameOption,
   timeOption, invalid, copyOut, packetCapacity,
 } from './codecs.js';
 
 const MODES = Object.freeze({ seekable: 0, live: 1 });
 const VIDEO = 1;
 const AUDIO = 2;
-
-function closedError(what) {
-  return new MediaCoreError('MC_ESTATE', `${what}: closed`, -9);
-}
 
 /**
  * WebM muxer. Packets in, file bytes out in pieces (take()); in seekable mode finish()
@@ -72,9 +68,7 @@ export class WebmMuxer {
   }
 
   #add(track, data, options) {
-    const h = this.#h;
-    if (!h) throw closedError('WebmMuxer.add');
-    h.live('add');
+    const h = liveHandle(this.#h, 'WebmMuxer', 'add');
     if (!(data instanceof Uint8Array)) throw invalid('WebmMuxer: data must be a Uint8Array');
     const ptr = this.#input.reserve(packetCapacity(data.byteLength));
     this.#input.view(data.byteLength).set(data);
@@ -91,9 +85,7 @@ export class WebmMuxer {
 
   /** The file bytes produced since the last take() (possibly empty), copied out. */
   take() {
-    const h = this.#h;
-    if (!h) throw closedError('WebmMuxer.take');
-    h.live('take');
+    const h = liveHandle(this.#h, 'WebmMuxer', 'take');
     h.check(h.rt.exports.mc_wasm_webm_muxer_output(h.handle, h.scratch), 'take', 'mc_wasm_webm_muxer_error');
     const o = h.out();
     return copyOut(h.rt, o[0], o[1]);
@@ -105,9 +97,7 @@ export class WebmMuxer {
    * mode).
    */
   finish() {
-    const h = this.#h;
-    if (!h) throw closedError('WebmMuxer.finish');
-    h.live('finish');
+    const h = liveHandle(this.#h, 'WebmMuxer', 'finish');
     h.check(h.rt.exports.mc_wasm_webm_muxer_finish(h.handle), 'finish', 'mc_wasm_webm_muxer_error');
     this.finished = true;
     const tail = this.take();
@@ -161,9 +151,7 @@ export class WebmDemuxer {
 
   /** The next frame {track: 'video'|'audio', data, timestamp, duration, keyframe}, or null at the end. */
   next() {
-    const h = this.#h;
-    if (!h) throw closedError('WebmDemuxer.next');
-    h.live('next');
+    const h = liveHandle(this.#h, 'WebmDemuxer', 'next');
     const rc = h.check(h.rt.exports.mc_wasm_webm_demuxer_next(h.handle, h.scratch), 'next', 'mc_wasm_webm_demuxer_error');
     if (rc === 0) return null;
     const o = h.out();
@@ -229,7 +217,7 @@ export class Recorder {
   get byteLength() { return this.#bytes; }
 
   #live(what) {
-    if (this.#closed) throw closedError(`Recorder.${what}`);
+    if (this.#closed) throw closedError('Recorder', what);
     if (this.#mux.finished) throw new MediaCoreError('MC_ESTATE', `Recorder.${what}: the recording is finished`, -9);
   }
 
