@@ -2,7 +2,7 @@
 // (see the comment there): a textured background panning diagonally, a disc moving on a
 // circle, a sweeping bar, a checkerboard patch and per-pixel noise that changes every
 // frame. Integer maths except the sine table, so C and JavaScript draw identical bytes.
-import { writeFile } from 'node:fs/promises';
+import { writeY4m } from './y4m.mjs';
 
 const SINE = Int32Array.from({ length: 256 }, (_, i) => Math.round(127 * Math.sin((i * 2 * Math.PI) / 256)));
 
@@ -93,13 +93,13 @@ export function rgbaToI420(rgba, w, h, out = new Uint8Array(w * h + 2 * ((w + 1)
 }
 
 /** Write `frames` scene frames of w x h as a Y4M file (I420), for native tools and ffmpeg. */
-export async function writeSceneY4m(file, { width = 640, height = 480, frames = 300, fps = 30 } = {}) {
+export function writeSceneY4m(file, { width = 640, height = 480, frames = 300, fps = 30 } = {}) {
   const rgba = new Uint8Array(width * height * 4);
-  const parts = [Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`)];
-  for (let t = 0; t < frames; t++) {
-    drawScene(rgba, width, height, t);
-    parts.push(Buffer.from('FRAME\n'), Buffer.from(rgbaToI420(rgba, width, height)));
+  function* scene() {
+    for (let t = 0; t < frames; t++) {
+      drawScene(rgba, width, height, t);
+      yield rgbaToI420(rgba, width, height);
+    }
   }
-  await writeFile(file, Buffer.concat(parts));
-  return file;
+  return writeY4m(file, { width, height, fps }, scene());
 }

@@ -20,9 +20,13 @@ export async function writeStillY4m(file, { width = 640, height = 480, frames = 
       frame[ySize + cw * ch + y * cw + x] = (bx * 71 + by * 29 + 90) % 240 + 8; // V
     }
   }
-  const header = `YUV4MPEG2 W${width} H${height} F30:1 Ip A1:1 C420jpeg\n`;
-  const parts = [Buffer.from(header)];
-  for (let i = 0; i < frames; i++) parts.push(Buffer.from('FRAME\n'), frame);
+  return writeY4m(file, { width, height }, Array(frames).fill(frame));
+}
+
+/** Write I420 frames (an iterable of Uint8Arrays, Y then U then V) as a Y4M file. */
+export async function writeY4m(file, { width, height, fps = 30 }, frames) {
+  const parts = [Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`)];
+  for (const frame of frames) parts.push(Buffer.from('FRAME\n'), frame);
   await writeFile(file, Buffer.concat(parts));
   return file;
 }
