@@ -606,16 +606,23 @@ void vp8_dequant_idct_add_wasm(short *input, short *dq, unsigned char *dest, int
     memset(input, 0, 32);
 }
 
+/* One 4x4 block of a macroblock: the full inverse transform when it has AC coefficients
+ * (eob > 1), else the DC-only one; its coefficients are cleared either way. */
+static void dequant_idct_add_block(short *q, short *dq, unsigned char *dst, int stride, char eob)
+{
+    if (eob > 1) {
+        vp8_dequant_idct_add_wasm(q, dq, dst, stride);
+    } else {
+        vp8_dc_only_idct_add_wasm((short)(q[0] * dq[0]), dst, stride, dst, stride);
+        memset(q, 0, 2 * sizeof(q[0]));
+    }
+}
+
 void vp8_dequant_idct_add_y_block_wasm(short *q, short *dq, unsigned char *dst, int stride, char *eobs)
 {
     for (int i = 0; i < 4; i++) {
         for (int j = 0; j < 4; j++) {
-            if (*eobs++ > 1) {
-                vp8_dequant_idct_add_wasm(q, dq, dst, stride);
-            } else {
-                vp8_dc_only_idct_add_wasm((short)(q[0] * dq[0]), dst, stride, dst, stride);
-                memset(q, 0, 2 * sizeof(q[0]));
-            }
+            dequant_idct_add_block(q, dq, dst, stride, *eobs++);
             q += 16;
             dst += 4;
         }
@@ -631,12 +638,7 @@ void vp8_dequant_idct_add_uv_block_wasm(short *q, short *dq, unsigned char *dst_
         unsigned char *dst = planes[p];
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 2; j++) {
-                if (*eobs++ > 1) {
-                    vp8_dequant_idct_add_wasm(q, dq, dst, stride);
-                } else {
-                    vp8_dc_only_idct_add_wasm((short)(q[0] * dq[0]), dst, stride, dst, stride);
-                    memset(q, 0, 2 * sizeof(q[0]));
-                }
+                dequant_idct_add_block(q, dq, dst, stride, *eobs++);
                 q += 16;
                 dst += 4;
             }
