@@ -3,20 +3,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createMediaCore, MediaCoreError, Base64Flags } from '../../web/mediacore.js';
+import { randomBytes } from '../lib/filters-reference.mjs';
 
 const simdCore = await createMediaCore({ simd: true });
 const baseCore = await createMediaCore({ simd: false });
 const CORES = [simdCore, baseCore];
-
-function randomBytes(n, seed) {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out[i] = x;
-  }
-  return out;
-}
 
 function expectFormatError(fn, offset, what) {
   assert.throws(fn, (err) => {

@@ -7,19 +7,10 @@ import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { createMediaCore, MediaCoreError, FileShareDefaults } from '../../web/mediacore.js';
 import { channelPair } from '../lib/fake-datachannel.mjs';
+import { randomBytes } from '../lib/filters-reference.mjs';
 
 const simdCore = await createMediaCore({ simd: true });
 const baseCore = await createMediaCore({ simd: false });
-
-function randomBytes(n, seed) {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out[i] = x;
-  }
-  return out;
-}
 
 async function sha256Hex(data) {
   const d = new Uint8Array(await webcrypto.subtle.digest('SHA-256', data));
