@@ -11,7 +11,8 @@
 /*
  * Encode whole 12-byte groups of src into 16 characters each, while at least 16 bytes
  * remain readable (a block loads 16 bytes and uses 12). Returns the bytes consumed, a
- * multiple of 12; exactly consumed / 3 * 4 characters are written to dst.
+ * multiple of 12; exactly consumed / 3 * 4 characters are written to dst, which must
+ * have room for n / 3 * 4 (the kernel reads ahead in it, see base64_simd.c).
  * `url` selects the URL-safe alphabet.
  */
 size_t mc_base64_encode_blocks(const uint8_t *src, size_t n, char *dst, int url);
