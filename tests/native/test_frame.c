@@ -235,6 +235,61 @@ static void test_strides_and_edges(void)
     }
 }
 
+/* Runs longer than a read-ahead slab (1024 pixels), padded or not, in buffers that end
+ * exactly at the frame (so ASan sees any read past it): every pixel comes out as when it
+ * is filtered on its own, as a 1x1 frame, on both paths. */
+static void test_long_runs(void)
+{
+    static const int widths[] = { 1023, 1024, 1025, 2049, 3001 };
+    unsigned seed = 7;
+    size_t wi;
+    int h, pad, filter, path;
+
+    for (wi = 0; wi < sizeof(widths) / sizeof(widths[0]); wi++) {
+        for (h = 1; h <= 4; h++) {
+            for (pad = 0; pad <= 12; pad += 12) {
+                int w = widths[wi], stride = w * 4 + pad, x, y;
+                size_t span = mc_frame_span(w, h, stride), i;
+                uint8_t *orig = malloc(span), *got = malloc(span), px[4];
+                MC_CHECK(orig != NULL && got != NULL);
+                if (orig == NULL || got == NULL) {
+                    free(orig);
+                    free(got);
+                    return;
+                }
+                for (i = 0; i < span; i++)
+                    orig[i] = (uint8_t)mc_test_rand(&seed);
+                for (filter = MC_FILTER_GRAYSCALE; filter <= MC_FILTER_INVERT; filter++) {
+                    for (path = MC_PATH_SCALAR; path <= MC_PATH_SIMD; path++) {
+                        mc_frame f, one;
+                        memcpy(got, orig, span);
+                        MC_CHECK_EQ(mc_frame_wrap(&f, got, span, w, h, stride), MC_OK);
+                        MC_CHECK_EQ(mc_frame_filter_path(&f, (mc_filter)filter, (mc_path)path),
+                                    MC_OK);
+                        for (y = 0; y < h; y++) {
+                            for (x = 0; x < w; x++) {
+                                memcpy(px, orig + (size_t)y * stride + (size_t)x * 4, 4);
+                                MC_CHECK_EQ(mc_frame_wrap(&one, px, 4, 1, 1, 0), MC_OK);
+                                MC_CHECK_EQ(mc_frame_filter_path(&one, (mc_filter)filter,
+                                                                 MC_PATH_SCALAR), MC_OK);
+                                if (memcmp(px, got + (size_t)y * stride + (size_t)x * 4, 4) != 0) {
+                                    MC_CHECK(!"a pixel of a long run differs from itself alone");
+                                    y = h;
+                                    break;
+                                }
+                            }
+                            for (x = w * 4; x < stride && y < h && (size_t)y * stride + x < span; x++)
+                                MC_CHECK_EQ(got[(size_t)y * stride + x], orig[(size_t)y * stride + x]);
+                        }
+                    }
+                }
+                free(orig);
+                free(got);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     MC_RUN_TEST(test_wrap_rejects_bad_frames);
@@ -245,5 +300,6 @@ int main(void)
     MC_RUN_TEST(test_known_values);
     MC_RUN_TEST(test_simd_matches_scalar_exhaustively);
     MC_RUN_TEST(test_strides_and_edges);
+    MC_RUN_TEST(test_long_runs);
     return mc_test_finish();
 }
