@@ -3,7 +3,7 @@
 //
 //   node tools/bench/fileshare.mjs [--size-mib 1024] [--variants raw,binary,base64,book]
 //                                  [--book-size-mib 2] [--rounds 3] [--storage auto|memory]
-//                                  [--high-mib 8] [--low-mib 1]
+//                                  [--high-mib 8] [--low-mib 1] [--profile]
 //
 // Each variant runs in two fresh headless Chromium instances (one page each, so that
 // each page's peak memory is its own renderer's), connected by one RTCPeerConnection
@@ -13,11 +13,16 @@
 //   raw     the sender pumps one preallocated ArrayBuffer as fast as backpressure allows
 //           (bufferedAmount high/low marks, bufferedamountlow), the receiver counts bytes:
 //           the ceiling for this channel, with messages the size of ours
+//   raw-file (optional) the same, but sending the picked file read as our sender reads it
+//           (4 MiB Blob slices, one read ahead): what reading the file costs
 //   binary  core.createFileSender(file, { mode: 'binary' }) -> createFileReceiver (written
 //           to the origin private file system, SHA-256 verified)
 //   base64  the same with Base64 text frames
 //   book    the book's sendFile() (FileReader of the whole file, 16000-byte slices, one
 //           Base64 string every 100 ms) into our receiver, on a small file
+// --profile samples both pages' main threads with the DevTools profiler during each run
+// and prints the functions with the most self time (build the module with
+// -DCMAKE_EXE_LINKER_FLAGS=--profiling-funcs to see C function names instead of indexes).
 // Rounds run every variant once (the book's only in the first), one after another.
 // Reported: MB/s (10^6 bytes/s) from the sender's first message to the receiver having
 // the whole file (verified, for ours), the ratio to raw, and for each page its renderer's
@@ -46,6 +51,7 @@ const STORAGE = opt('storage', 'auto');   // the receiver's storage: auto (OPFS 
 const HIGH = Number(opt('high-mib', 8)) * 1024 * 1024;   // bufferedAmount marks (raw and ours alike;
 // Chromium closes a channel whose buffer passes 16 MiB)
 const LOW = Number(opt('low-mib', 1)) * 1024 * 1024;
+const PROFILE = args.includes('--profile');   // print each page's main-thread profile
 
 // ---- A static server for web/ ------------------------------------------------------
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -167,7 +173,7 @@ async function pick(page, file) {
 }
 
 const variants = {
-  async raw(a, b, size, maxMessageSize) {
+  async raw(a, b, size, maxMessageSize, fromFile = false) {
     // The same message size our binary frames use.
     const message = Math.min(maxMessageSize || 16384, 256 * 1024);
     const done = b.evaluate((total) => new Promise((resolve) => {
@@ -178,22 +184,37 @@ const variants = {
         if (got >= total) resolve({ ms: performance.now() - t0, bytes: got });
       };
     }), size);
-    await a.evaluate(({ total, message, high, low }) => {
+    await a.evaluate(({ total, message, high, low, fromFile }) => {
       const ch = window.channel;
-      const buf = new Uint8Array(message);
-      crypto.getRandomValues(buf.subarray(0, 65536));
+      // raw: one preallocated buffer, sent again and again. raw-file: the picked file,
+      // read as our sender reads it (4 MiB Blob slices, one read ahead).
+      const file = document.getElementById('bench-file').files[0];
+      const READ = 4 << 20;
+      const read = (start) => file.slice(start, Math.min(total, start + READ)).arrayBuffer()
+        .then((buf) => new Uint8Array(buf));
+      let block = new Uint8Array(message), blockStart = 0, ahead = fromFile ? read(0) : null;
+      if (!fromFile) crypto.getRandomValues(block.subarray(0, 65536));
       ch.bufferedAmountLowThreshold = low;
-      let sent = 0;
-      const pump = () => {
+      let sent = 0, pumping = false;
+      const pump = async () => {
+        if (pumping) return;
+        pumping = true;
         while (sent < total && ch.bufferedAmount <= high) {
-          const n = Math.min(message, total - sent);
-          ch.send(n === message ? buf : buf.subarray(0, n));
+          if (fromFile && (sent === 0 || sent >= blockStart + block.length)) {
+            blockStart = sent;
+            block = await ahead;
+            if (blockStart + block.length < total) ahead = read(blockStart + block.length);
+          }
+          const off = fromFile ? sent - blockStart : 0;
+          const n = Math.min(message, block.length - off, total - sent);
+          ch.send(n === block.length ? block : block.subarray(off, off + n));
           sent += n;
         }
+        pumping = false;
       };
       ch.onbufferedamountlow = pump;
       pump();
-    }, { total: size, message, high: HIGH, low: LOW });
+    }, { total: size, message, high: HIGH, low: LOW, fromFile });
     return { ...(await done), verified: null, message };
   },
 
@@ -290,6 +311,30 @@ const variants = {
   },
 };
 
+/** The DevTools sampling profiler on a page's main thread. */
+async function startProfiler({ context, page }) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return { stop: async () => (await cdp.send('Profiler.stop')).profile };
+}
+
+/** The functions with the most self time in a profile, as shares of all samples. */
+function printProfile(title, profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (const id of profile.samples) {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    const key = `${functionName || '(anonymous)'}${url ? ` ${url.split('/').pop()}:${lineNumber + 1}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + 1);
+  }
+  console.log(`# main thread of the ${title}: ${profile.samples.length} samples`);
+  for (const [key, n] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 12)) {
+    console.log(`#   ${((100 * n) / profile.samples.length).toFixed(1).padStart(5)} %  ${key}`);
+  }
+}
+
 const debug = (...m) => { if (process.env.BENCH_DEBUG) console.error(new Date().toISOString().slice(11, 19), ...m); };
 
 /** connect(), retried: on a loaded machine ICE occasionally fails to complete. */
@@ -317,7 +362,9 @@ async function run(name, file, size) {
     const maxMessageSize = await connectRetry(A, B);
     debug(`${name}: connected (max message ${maxMessageSize}), transferring`);
     await pick(A.page, file);
-    const variant = name === 'raw' ? variants.raw(A.page, B.page, size, maxMessageSize)
+    const profilers = PROFILE ? await Promise.all([A, B].map((P) => startProfiler(P))) : [];
+    const variant = name === 'raw' || name === 'raw-file'
+      ? variants.raw(A.page, B.page, size, maxMessageSize, name === 'raw-file')
       : name === 'book' ? variants.book(A.page, B.page, size)
         : variants.ours(A.page, B.page, size, name);
     // A transfer that stalls (seen about once in ten 1 GiB runs here, raw included) is
@@ -328,6 +375,9 @@ async function run(name, file, size) {
     const r = await Promise.race([variant, new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error(`stalled: not finished after ${limit / 1000} s`)), limit);
     })]).finally(() => clearTimeout(timer));
+    for (const [i, prof] of profilers.entries()) {
+      printProfile(`${name}, ${i ? 'receiving' : 'sending'} page`, await prof.stop());
+    }
     const heap = await Promise.all([A.page, B.page].map((p) => p.evaluate(() => window.heapPeak)));
     return {
       name, size, ...r, maxMessageSize,
@@ -386,7 +436,7 @@ console.log('');
 console.log('| variant | file | message / chunk | MB/s (median) | min-max | vs raw | verified | sender peak RSS | receiver peak RSS | sender peak JS heap | receiver peak JS heap |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  const msg = r.name === 'raw' ? `${r.message} B` : r.name === 'book' ? '16000 B (Base64)' : `${r.chunkSize} B`;
+  const msg = r.message ? `${r.message} B` : r.name === 'book' ? '16000 B (Base64)' : `${r.chunkSize} B`;
   const ratio = raw ? `${((r.mbps / raw.mbps) * 100).toFixed(0)}%` : '–';
   const ver = r.verified === null || r.verified === undefined ? '–' : r.verified ? 'yes' : r.ok ? 'no (no digest)' : 'FAILED';
   console.log(`| ${r.name} | ${r.size / 2 ** 20} MiB | ${msg} | ${r.mbps.toFixed(2)} | ${r.min.toFixed(1)}-${r.max.toFixed(1)} | ${ratio} | ${ver} | ${mb(r.rss[0])} MB | ${mb(r.rss[1])} MB | ${mb(r.heap[0])} MB | ${mb(r.heap[1])} MB |`);
