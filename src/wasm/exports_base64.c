@@ -49,3 +49,45 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_base64_has_simd(void)
 {
     return mc_base64_has_simd();
 }
+
+/* Piecewise decoding: the shim keeps one mc_base64_decoder in module memory and feeds a
+ * long string through it a piece at a time (each piece copied in while it is in cache),
+ * with the same results and error offsets as one call. */
+
+/** sizeof(mc_base64_decoder), for the shim to allocate one. */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_base64_decoder_size(void)
+{
+    return (int)sizeof(mc_base64_decoder);
+}
+
+/** mc_base64_decoder_init: MC_OK or MC_EINVAL. */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_base64_decoder_init(mc_base64_decoder *dec, int flags)
+{
+    return mc_base64_decoder_init(dec, flags);
+}
+
+/** mc_base64_decoder_update: bytes written (>= 0) or a negative code; on MC_EFORMAT the
+ * offset of the first bad character in the whole stream is stored at *error_offset. */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_base64_decoder_update(mc_base64_decoder *dec, const char *src,
+                                                       size_t n, uint8_t *dst, size_t cap,
+                                                       uint32_t *error_offset)
+{
+    size_t written = 0, offset = 0;
+    int rc = mc_base64_decoder_update(dec, src, n, dst, cap, &written, &offset);
+
+    if (rc == MC_EFORMAT && error_offset)
+        *error_offset = (uint32_t)offset;
+    return rc == MC_OK ? (int)written : rc;
+}
+
+/** mc_base64_decoder_final: bytes written (0..2) or a negative code, as above. */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_base64_decoder_final(mc_base64_decoder *dec, uint8_t *dst,
+                                                      size_t cap, uint32_t *error_offset)
+{
+    size_t written = 0, offset = 0;
+    int rc = mc_base64_decoder_final(dec, dst, cap, &written, &offset);
+
+    if (rc == MC_EFORMAT && error_offset)
+        *error_offset = (uint32_t)offset;
+    return rc == MC_OK ? (int)written : rc;
+}

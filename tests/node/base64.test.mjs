@@ -106,6 +106,63 @@ test('a bad character deep inside a long input is found at its exact offset', ()
   }
 });
 
+// Strings longer than a million characters are decoded a piece at a time (base64.js
+// DECODE_PIECE) through one streaming decoder: errors, whitespace and truncation must come
+// out as they do in one call, wherever the piece boundaries fall.
+const PIECE = 1 << 20;
+
+test('a long input decoded in pieces reports a bad character where one call does, at and around piece boundaries', () => {
+  const text = Buffer.from(randomBytes(2_000_001, 4)).toString('base64');   // 2,666,668 characters
+  // The oracle: decoding into an array too small for the result takes the one-call path
+  // (the format error comes first).
+  const oneCall = (core, s) => {
+    try {
+      core.base64Decode(s, { into: new Uint8Array(1) });
+    } catch (err) {
+      return err.code === 'MC_EFORMAT' ? err.offset : err.code;
+    }
+    return 'no error';
+  };
+  const check = (core, s, want) => {
+    assert.throws(() => core.base64Decode(s), (err) => {
+      assert.equal(err.code, 'MC_EFORMAT');
+      assert.equal(err.offset, oneCall(core, s));
+      if (want !== undefined) assert.equal(err.offset, want);
+      return true;
+    });
+  };
+  for (const core of CORES) {
+    for (const pos of [PIECE - 1, PIECE, PIECE + 1, PIECE + 3, 2 * PIECE - 2, 2 * PIECE, text.length - 3]) {
+      for (const ch of ['*', ' ', '\u00ff', '\u0100', '=', '\ud83d']) {
+        check(core, text.slice(0, pos) + ch + text.slice(pos + 1), ch === '=' ? undefined : pos);
+      }
+    }
+    // A surrogate pair split by a piece boundary is one bad character where it starts.
+    check(core, text.slice(0, PIECE - 1) + '\u{1f600}' + text.slice(PIECE + 1), PIECE - 1);
+    // Cut inside the last group: the offset is the length.
+    check(core, text.slice(0, 2 * PIECE + 5), 2 * PIECE + 5);
+    // A padded group that ends a piece, with more data after it: the data is the error.
+    check(core, `${text.slice(0, PIECE - 4)}AA==${text.slice(PIECE)}`, PIECE);
+  }
+});
+
+test('a long input with line breaks and no padding decodes in pieces like Buffer (forgiving)', () => {
+  const bytes = randomBytes(1_600_001, 6);
+  const lines = Buffer.from(bytes.buffer).toString('base64').replace(/=+$/, '').match(/.{1,76}/g).join('\r\n');
+  assert.ok(lines.length > 2 * PIECE);
+  for (const core of CORES) {
+    const got = core.base64Decode(lines, { forgiving: true });
+    assert.equal(got.length, bytes.length);
+    assert.ok(Buffer.from(got.buffer, got.byteOffset, got.length).equals(Buffer.from(bytes.buffer)));
+    assert.throws(() => core.base64Decode(lines), (err) => err.code === 'MC_EFORMAT' && err.offset === 76);
+    const into = new Uint8Array(bytes.length + 10);
+    const view = core.base64Decode(lines, { forgiving: true, into });
+    assert.equal(view.buffer, into.buffer);
+    assert.equal(view.length, bytes.length);
+    assert.ok(Buffer.from(into.buffer, 0, bytes.length).equals(Buffer.from(bytes.buffer)));
+  }
+});
+
 test('forgiving decoding matches atob() on random strings of alphabet, padding, whitespace and junk', () => {
   const pieces = ['A', 'b', 'Z', '9', '+', '/', 'Q', 'w', '=', ' ', '\n', '\t', '\r', '\f', '\v', '-', '_', '*', 'é'];
   let x = 42;
@@ -175,6 +232,9 @@ test('no module allocation per call: buffers are reused across calls of the same
   const bytes = randomBytes(200_000, 9);
   const text = core.base64Encode(bytes);
   core.base64Decode(text);
+  const long = randomBytes(1_600_000, 10);   // encoded and decoded in pieces
+  const longText = core.base64Encode(long);
+  core.base64Decode(longText);
   const rt = core.wasm.runtime;
   const before = rt.memory.buffer.byteLength;
   const alloc = rt.exports.mc_wasm_alloc;
@@ -185,6 +245,8 @@ test('no module allocation per call: buffers are reused across calls of the same
       assert.equal(core.base64Encode(bytes), text);
       assert.equal(core.base64Decode(text).length, bytes.length);
       core.base64Decode('Zm9v');
+      assert.equal(core.base64Encode(long), longText);
+      assert.equal(core.base64Decode(longText).length, long.length);
     }
   } finally {
     rt.exports = { ...rt.exports, mc_wasm_alloc: alloc };

@@ -18,6 +18,8 @@ import { MediaCoreError, WasmBuffer } from './runtime.js';
 export const Base64Flags = Object.freeze({ url: 1, noPad: 2, forgiving: 4, scalar: 8 });
 
 const MC_EFORMAT = -7;
+const ENCODE_PIECE = 3 * 256 * 1024;   // bytes per kernel call: 768 KiB, whole 3-byte groups
+const DECODE_PIECE = 1024 * 1024;       // characters per kernel call, whole 4-character groups
 
 const NodeBuffer = (typeof globalThis.Buffer === 'function' &&
   typeof globalThis.Buffer.prototype?.latin1Slice === 'function') ? globalThis.Buffer : null;
@@ -30,11 +32,20 @@ const NodeBuffer = (typeof globalThis.Buffer === 'function' &&
  */
 export function copyOut(u8, start, end) {
   if (NodeBuffer !== null && end - start >= 4096) {
-    const buf = NodeBuffer.allocUnsafeSlow(end - start);
-    buf.set(u8.subarray(start, end));
-    return new Uint8Array(buf.buffer, buf.byteOffset, end - start);
+    const out = newBytes(end - start);
+    out.set(u8.subarray(start, end));
+    return out;
   }
   return u8.slice(start, end);
+}
+
+/** A new Uint8Array of `size` bytes that the caller overwrites (see copyOut). */
+function newBytes(size) {
+  if (NodeBuffer !== null && size >= 4096) {
+    const buf = NodeBuffer.allocUnsafeSlow(size);
+    return new Uint8Array(buf.buffer, buf.byteOffset, size);
+  }
+  return new Uint8Array(size);
 }
 
 /** A string from the ASCII bytes u8[start, end). */
@@ -66,6 +77,7 @@ export class Base64Codec {
     this.input = new WasmBuffer(runtime);
     this.output = new WasmBuffer(runtime);
     this.errorSlot = 0;          // 4 bytes for mc_wasm_base64_decode's error offset
+    this.decoderState = 0;       // an mc_base64_decoder, for strings decoded in pieces
     this.textEncoder = new TextEncoder();
     this.textDecoder = new TextDecoder();
   }
@@ -83,11 +95,19 @@ export class Base64Codec {
     const len = this.rt.check(this.rt.exports.mc_wasm_base64_encoded_length(n, flags),
       `base64Encode of ${n} bytes`);
     if (n === 0) return '';
-    const src = this.input.reserve(n);
+    // Input larger than ENCODE_PIECE goes in pieces of that size, each copied in and
+    // encoded while it is still in cache; pieces are whole 3-byte groups, so only the last
+    // one can end in padding and the output is the same as in one call.
+    const piece = Math.min(n, ENCODE_PIECE);
+    const src = this.input.reserve(piece);
     const dst = this.output.reserve(len);
-    this.input.view(n).set(bytes);                                   // copy in
-    const written = this.rt.check(this.rt.exports.mc_wasm_base64_encode(src, n, dst, len, flags),
-      `base64Encode of ${n} bytes`);
+    let written = 0;
+    for (let i = 0; i < n; i += piece) {
+      const m = Math.min(piece, n - i);
+      this.input.view(m).set(m === n ? bytes : bytes.subarray(i, i + m));   // copy in
+      written += this.rt.check(this.rt.exports.mc_wasm_base64_encode(src, m, dst + written,
+        len - written, flags), `base64Encode of ${n} bytes`);
+    }
     return makeAsciiString(this.textDecoder, this.rt.bytes(), dst, dst + written);   // out
   }
 
@@ -111,12 +131,15 @@ export class Base64Codec {
     const n = text.length;
     if (n === 0) return into ? into.subarray(0, 0) : new Uint8Array(0);
     const max = Math.ceil(n / 4) * 3;
+    if (this.errorSlot === 0) this.errorSlot = this.rt.alloc(4);
+    if (n > DECODE_PIECE && (!into || into.byteLength >= max)) {
+      return this.#decodePieces(text, flags, into ?? newBytes(max), options);
+    }
     // Base64 is ASCII: one byte per character. A string with other characters needs more
     // bytes in UTF-8; encodeInto then stops early, and that first non-ASCII character is
     // where decoding must fail anyway.
     const src = this.input.reserve(n);
     const dst = this.output.reserve(max);
-    if (this.errorSlot === 0) this.errorSlot = this.rt.alloc(4);
     const u8 = this.rt.bytes();
     const { read, written: copied } = this.textEncoder.encodeInto(text, u8.subarray(src, src + n));
     const rc = this.rt.exports.mc_wasm_base64_decode(src, copied, dst, max, flags, this.errorSlot);
@@ -140,6 +163,45 @@ export class Base64Codec {
     return copyOut(bytes, dst, dst + size);                           // copy out
   }
 
+  /**
+   * decode() for long strings: DECODE_PIECE characters at a time go into module memory and
+   * through one streaming decoder while they are in cache, and each piece's bytes straight
+   * into `out` (at least ceil(n / 4) * 3 bytes). Same bytes, codes and error offsets as
+   * one call: the decoder carries incomplete groups and counts offsets across pieces.
+   */
+  #decodePieces(text, flags, out, options) {
+    const ex = this.rt.exports;
+    const n = text.length;
+    const cap = DECODE_PIECE / 4 * 3;
+    const src = this.input.reserve(DECODE_PIECE);
+    const dst = this.output.reserve(cap);
+    if (this.decoderState === 0) this.decoderState = this.rt.alloc(ex.mc_wasm_base64_decoder_size());
+    const state = this.decoderState;
+    this.rt.check(ex.mc_wasm_base64_decoder_init(state, flags), 'base64Decode');
+    const badAt = (rc, fallback) => (rc === MC_EFORMAT
+      ? new DataView(this.rt.memory.buffer).getUint32(this.errorSlot, true) : fallback);
+    let size = 0;
+    for (let i = 0; i < n; i += DECODE_PIECE) {
+      const part = text.substring(i, i + DECODE_PIECE);
+      const { read, written: copied } = this.textEncoder.encodeInto(part,
+        this.rt.bytes().subarray(src, src + DECODE_PIECE));                        // copy in
+      const rc = ex.mc_wasm_base64_decoder_update(state, src, copied, dst, cap, this.errorSlot);
+      if (rc === MC_EFORMAT || read !== part.length) {
+        // As in decode(): the first non-ASCII character is where decoding fails.
+        throw this.#formatError(Math.min(badAt(rc, i + read), i + read), options);
+      }
+      const w = this.rt.check(rc, `base64Decode of ${n} characters`);
+      out.set(this.rt.bytes().subarray(dst, dst + w), size);                       // out
+      size += w;
+    }
+    const rc = ex.mc_wasm_base64_decoder_final(state, dst, cap, this.errorSlot);
+    if (rc === MC_EFORMAT) throw this.#formatError(badAt(rc, n), options);
+    const w = this.rt.check(rc, `base64Decode of ${n} characters`);
+    out.set(this.rt.bytes().subarray(dst, dst + w), size);
+    size += w;
+    return size === out.length ? out : out.subarray(0, size);
+  }
+
   #formatError(offset, options) {
     const err = new MediaCoreError('MC_EFORMAT',
       `invalid Base64 at offset ${offset}${options.forgiving ? '' : ' (strict RFC 4648; pass { forgiving: true } to decode like atob)'}`, MC_EFORMAT);
@@ -152,5 +214,7 @@ export class Base64Codec {
     this.output.close();
     this.rt.free(this.errorSlot);
     this.errorSlot = 0;
+    this.rt.free(this.decoderState);
+    this.decoderState = 0;
   }
 }
