@@ -136,7 +136,7 @@ void mc_rows_scalar(uint8_t *p, size_t pixels, mc_filter filter)
 static void mc_rows_ahead(void (*rows)(uint8_t *, size_t, mc_filter), uint8_t *p,
                           size_t pixels, mc_filter filter, const uint8_t *limit)
 {
-    volatile uint8_t ahead;   /* the read-ahead loads land here */
+    volatile uint8_t ahead = 0;   /* the read-ahead loads land here */
 
     while (pixels > MC_FRAME_SLAB && (size_t)(limit - p) > MC_FRAME_AHEAD) {
         ahead = p[MC_FRAME_AHEAD];

@@ -1033,12 +1033,12 @@ static void composite(const mc_frame *f, const uint8_t *layer, int32_t stride, i
                       int32_t ly, rect clip)
 {
     const size_t row_bytes = (size_t)(clip.x1 - clip.x0) * 4u;
-    volatile uint8_t ahead;   /* the read-ahead loads land here */
+    volatile uint8_t ahead = 0;   /* the read-ahead loads land here */
     int32_t y;
 
     for (y = clip.y0; y < clip.y1; y++) {
         uint8_t *row = f->data + (size_t)y * (size_t)f->stride + (size_t)clip.x0 * 4u;
-        if (y + 2 < clip.y1) {
+        if (y + 2 < clip.y1 && row_bytes > 0) {
             const uint8_t *next = row + 2 * (size_t)f->stride;
             ahead = next[0];
             ahead = next[row_bytes - 1];
