@@ -133,7 +133,9 @@ export class Base64Codec {
     const max = Math.ceil(n / 4) * 3;
     if (this.errorSlot === 0) this.errorSlot = this.rt.alloc(4);
     if (n > DECODE_PIECE && (!into || into.byteLength >= max)) {
-      return this.#decodePieces(text, flags, into ?? newBytes(max), options);
+      const out = into ?? newBytes(max);
+      const size = this.#decodePieces(text, flags, out, options);
+      return into || size !== max ? out.subarray(0, size) : out;
     }
     // Base64 is ASCII: one byte per character. A string with other characters needs more
     // bytes in UTF-8; encodeInto then stops early, and that first non-ASCII character is
@@ -166,8 +168,9 @@ export class Base64Codec {
   /**
    * decode() for long strings: DECODE_PIECE characters at a time go into module memory and
    * through one streaming decoder while they are in cache, and each piece's bytes straight
-   * into `out` (at least ceil(n / 4) * 3 bytes). Same bytes, codes and error offsets as
-   * one call: the decoder carries incomplete groups and counts offsets across pieces.
+   * into `out` (at least ceil(n / 4) * 3 bytes); returns how many. Same bytes, codes and
+   * error offsets as one call: the decoder carries incomplete groups and counts offsets
+   * across pieces.
    */
   #decodePieces(text, flags, out, options) {
     const ex = this.rt.exports;
@@ -198,8 +201,7 @@ export class Base64Codec {
     if (rc === MC_EFORMAT) throw this.#formatError(badAt(rc, n), options);
     const w = this.rt.check(rc, `base64Decode of ${n} characters`);
     out.set(this.rt.bytes().subarray(dst, dst + w), size);
-    size += w;
-    return size === out.length ? out : out.subarray(0, size);
+    return size + w;
   }
 
   #formatError(offset, options) {
