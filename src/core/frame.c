@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "frame_kernels.h"
+#include "read_ahead.h"
 
 static const char *const mc_filter_names[MC_FILTER_COUNT] = {
     "none", "grayscale", "sepia", "invert"
@@ -120,31 +121,20 @@ void mc_rows_scalar(uint8_t *p, size_t pixels, mc_filter filter)
     }
 }
 
-/*
- * Read-ahead. Out of cache (a camera frame written by the page just before), a filter
- * pass waits for memory at every 4 KiB page: the CPU's prefetchers stop at page
- * boundaries and WebAssembly has no prefetch instruction. So a run of pixels is filtered
- * in 4 KiB slabs, and before each slab one byte MC_FRAME_AHEAD further on is loaded,
- * which starts that page's miss while the slab is being filtered. In the SIMD module this
- * took grayscale at 1080p, with other work between frames, from 2.6 to 1.2 ms (sepia 5.4
- * to 1.8 ms), and costs nothing when the frame is in cache (tools/bench/filters.mjs).
- * `limit` is the end of the frame: the loads stay inside it.
- */
+/* A run of pixels is filtered in 4 KiB slabs, each after reading ahead MC_FRAME_AHEAD
+ * bytes on (read_ahead.h), staying inside the frame (`limit` is its end). */
 #define MC_FRAME_SLAB  1024u    /* pixels: 4 KiB, a multiple of the SIMD loop's 16 */
 #define MC_FRAME_AHEAD 8192u    /* bytes */
 
 static void mc_rows_ahead(void (*rows)(uint8_t *, size_t, mc_filter), uint8_t *p,
                           size_t pixels, mc_filter filter, const uint8_t *limit)
 {
-    volatile uint8_t ahead = 0;   /* the read-ahead loads land here */
-
     while (pixels > MC_FRAME_SLAB && (size_t)(limit - p) > MC_FRAME_AHEAD) {
-        ahead = p[MC_FRAME_AHEAD];
+        mc_read_ahead(p + MC_FRAME_AHEAD);
         rows(p, MC_FRAME_SLAB, filter);
         p += MC_FRAME_SLAB * 4;
         pixels -= MC_FRAME_SLAB;
     }
-    (void)ahead;
     rows(p, pixels, filter);
 }
 

@@ -7,6 +7,7 @@
 
 #include "font.h"
 #include "glyph_raster.h"
+#include "read_ahead.h"
 #include "text_kernels.h"
 #include "utf8.h"
 
@@ -1026,28 +1027,24 @@ static void render(mc_text *t, const uint8_t *s, size_t len, const mc_text_style
 
 /* Composite the part `clip` (frame coordinates) of a layer whose top-left pixel sits at
  * (lx, ly) in the frame and whose rows are `stride` bytes apart. Before each row, the
- * first and last byte of the frame row two below are loaded, so that its pages are on the
- * way while this one is drawn (the read-ahead of frame.c; the caption's kernel time went
- * down 15-20 % with it in tools/bench/text.mjs). */
+ * frame row two below is read ahead (read_ahead.h): its first and last byte. */
 static void composite(const mc_frame *f, const uint8_t *layer, int32_t stride, int32_t lx,
                       int32_t ly, rect clip)
 {
     const size_t row_bytes = (size_t)(clip.x1 - clip.x0) * 4u;
-    volatile uint8_t ahead = 0;   /* the read-ahead loads land here */
     int32_t y;
 
     for (y = clip.y0; y < clip.y1; y++) {
         uint8_t *row = f->data + (size_t)y * (size_t)f->stride + (size_t)clip.x0 * 4u;
         if (y + 2 < clip.y1 && row_bytes > 0) {
             const uint8_t *next = row + 2 * (size_t)f->stride;
-            ahead = next[0];
-            ahead = next[row_bytes - 1];
+            mc_read_ahead(next);
+            mc_read_ahead(next + row_bytes - 1);
         }
         mc_text_composite_row(row, layer + (size_t)(y - ly) * (size_t)stride +
                                        (size_t)(clip.x0 - lx) * 4u,
                               clip.x1 - clip.x0);
     }
-    (void)ahead;
 }
 
 /* The kept layer for this text and style, or NULL. */
