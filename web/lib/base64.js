@@ -145,14 +145,7 @@ export class Base64Codec {
     const u8 = this.rt.bytes();
     const { read, written: copied } = this.textEncoder.encodeInto(text, u8.subarray(src, src + n));
     const rc = this.rt.exports.mc_wasm_base64_decode(src, copied, dst, max, flags, this.errorSlot);
-    if (rc === MC_EFORMAT || read !== n) {
-      // Every character before the first bad one is ASCII, so the decoder's byte offset is
-      // also the character offset; a non-ASCII character (which encodeInto either wrote as
-      // bytes >= 0x80 or stopped at) is itself the first bad one when nothing came before.
-      const offset = rc === MC_EFORMAT
-        ? new DataView(this.rt.memory.buffer).getUint32(this.errorSlot, true) : read;
-      throw this.#formatError(Math.min(offset, read), options);
-    }
+    if (rc === MC_EFORMAT || read !== n) throw this.#badInput(rc, read, options);
     const size = this.rt.check(rc, `base64Decode of ${n} characters`);
     const bytes = this.rt.bytes();
     if (into) {
@@ -181,27 +174,35 @@ export class Base64Codec {
     if (this.decoderState === 0) this.decoderState = this.rt.alloc(ex.mc_wasm_base64_decoder_size());
     const state = this.decoderState;
     this.rt.check(ex.mc_wasm_base64_decoder_init(state, flags), 'base64Decode');
-    const badAt = (rc, fallback) => (rc === MC_EFORMAT
-      ? new DataView(this.rt.memory.buffer).getUint32(this.errorSlot, true) : fallback);
     let size = 0;
     for (let i = 0; i < n; i += DECODE_PIECE) {
       const part = text.substring(i, i + DECODE_PIECE);
       const { read, written: copied } = this.textEncoder.encodeInto(part,
         this.rt.bytes().subarray(src, src + DECODE_PIECE));                        // copy in
       const rc = ex.mc_wasm_base64_decoder_update(state, src, copied, dst, cap, this.errorSlot);
-      if (rc === MC_EFORMAT || read !== part.length) {
-        // As in decode(): the first non-ASCII character is where decoding fails.
-        throw this.#formatError(Math.min(badAt(rc, i + read), i + read), options);
-      }
+      if (rc === MC_EFORMAT || read !== part.length) throw this.#badInput(rc, i + read, options);
       const w = this.rt.check(rc, `base64Decode of ${n} characters`);
       out.set(this.rt.bytes().subarray(dst, dst + w), size);                       // out
       size += w;
     }
     const rc = ex.mc_wasm_base64_decoder_final(state, dst, cap, this.errorSlot);
-    if (rc === MC_EFORMAT) throw this.#formatError(badAt(rc, n), options);
+    if (rc === MC_EFORMAT) throw this.#badInput(rc, n, options);
     const w = this.rt.check(rc, `base64Decode of ${n} characters`);
     out.set(this.rt.bytes().subarray(dst, dst + w), size);
     return size + w;
+  }
+
+  /**
+   * The error for a decoder result `rc` after characters [0, readEnd) of the string went
+   * into module memory. Every character before the first bad one is ASCII, so the
+   * decoder's byte offset is also the character offset; a non-ASCII character (which
+   * encodeInto either wrote as bytes >= 0x80 or stopped at, readEnd) is itself the first
+   * bad one when nothing came before.
+   */
+  #badInput(rc, readEnd, options) {
+    const offset = rc === MC_EFORMAT
+      ? new DataView(this.rt.memory.buffer).getUint32(this.errorSlot, true) : readEnd;
+    return this.#formatError(Math.min(offset, readEnd), options);
   }
 
   #formatError(offset, options) {
