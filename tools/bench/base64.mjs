@@ -22,14 +22,9 @@
 // result often lands on fresh pages), the others as "warm" (an application encoding a
 // stream of chunks). The first rounds are warm-up and dropped. Prints medians and ratios.
 import { createMediaCore } from '../../web/mediacore.js';
-import { describeMachine, median } from './machine.mjs';
+import { describeMachine, median, option as opt } from './machine.mjs';
 import os from 'node:os';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const ROUNDS = Number(opt('rounds', 20));
 const BOOK_ROUNDS = Number(opt('book-rounds', 2));
 const SIZES = opt('sizes', '1,64').split(',').map((m) => Number(m) * 1024 * 1024);

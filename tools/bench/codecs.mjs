@@ -25,14 +25,10 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { createMediaCore } from '../../web/mediacore.js';
 import { writeSceneY4m } from '../../tests/lib/scene.mjs';
-import { describeMachine, median } from './machine.mjs';
+import { describeMachine, median, option as opt } from './machine.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const ROUNDS = Number(opt('rounds', 3));
 const FRAMES = Number(opt('frames', 300));
 const SIZES = opt('sizes', '640x480,1280x720').split(',').map((s) => s.split('x').map(Number));

@@ -35,14 +35,10 @@ import { randomFillSync } from 'node:crypto';
 import { tmpdir, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeMachine } from './machine.mjs';
+import { describeMachine, option as opt } from './machine.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/browser/harness.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const SIZE = Number(opt('size-mib', 1024)) * 1024 * 1024;
 const BOOK_SIZE = Number(opt('book-size-mib', 2)) * 1024 * 1024;
 const VARIANTS = opt('variants', 'raw,binary,base64,book').split(',');

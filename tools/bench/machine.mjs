@@ -1,4 +1,5 @@
-// machine.mjs: one line describing where a benchmark ran, for BENCHMARKS.md.
+// machine.mjs: what the benchmark scripts share: one line describing where a benchmark
+// ran (for BENCHMARKS.md), medians, and reading `--name value` options.
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 
@@ -20,4 +21,11 @@ export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The value after `--name` on the command line, or `fallback` when it is absent. */
+export function option(name, fallback) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
 }
