@@ -5,7 +5,14 @@
  * its index.html, and a directory named without its trailing slash is redirected (301) so
  * that relative links in the page work. Types come from the table below: modules need
  * text/javascript and streaming wasm compilation needs application/wasm. Every response says
- * "no-store" (a development server: edits show up on reload) and "nosniff".
+ * "no-store" (a development server: edits show up on reload) and "nosniff". Dotfiles and
+ * dot-directories are not served, and a path is resolved to its real path (symlinks
+ * followed) and checked to be inside the root before anything else is decided, so that no
+ * answer (404, 301) tells whether something outside the root exists.
+ *
+ * Requests whose framing is ambiguous are refused with 400 and the connection closed (see
+ * mc_http_refuse_ambiguous): this server takes no request bodies, so a body is only ever a
+ * way to make a proxy in front and this server disagree about where a request ends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -115,8 +122,15 @@ static int redirect(struct lws *wsi, const char *uri)
     return finish(wsi);
 }
 
-/* The file for `uri` under the web root: 0 and the path, 1 for "redirect to uri/",
- * or -1 for not found. */
+/* Whether `real` (a real path) is the web root or inside it. */
+static int inside_root(const mc_server *srv, const char *real)
+{
+    return strncmp(real, srv->web_root, srv->web_root_len) == 0 &&
+           (real[srv->web_root_len] == '/' || real[srv->web_root_len] == '\0');
+}
+
+/* The file for `uri` under the web root: 0 and its real path, 1 for "redirect to uri/",
+ * or -1 for not found. Nothing is looked at before the real path is known to be inside. */
 static int resolve(const mc_server *srv, const char *uri, char *out, size_t cap)
 {
     char path[PATH_MAX], real[PATH_MAX];
@@ -126,30 +140,116 @@ static int resolve(const mc_server *srv, const char *uri, char *out, size_t cap)
 
     if (uri[0] != '/' || strlen(uri) > 1024)
         return -1;
-    /* No "." or ".." segments (libwebsockets already collapses them; be sure anyway). */
-    for (s = uri; (s = strchr(s, '/')) != NULL; s++) {
-        if (s[1] == '.' && (s[2] == '/' || s[2] == '\0' || (s[2] == '.' && (s[3] == '/' || s[3] == '\0'))))
+    /* No segment that starts with a dot: no ".", "..", dotfiles or dot-directories. */
+    for (s = uri; (s = strchr(s, '/')) != NULL; s++)
+        if (s[1] == '.')
             return -1;
-    }
     n = snprintf(path, sizeof(path), "%s%s", srv->web_root, uri);
-    if (n < 0 || (size_t)n >= sizeof(path) || stat(path, &st) != 0)
+    if (n < 0 || (size_t)n >= sizeof(path) || realpath(path, real) == NULL ||
+        !inside_root(srv, real) || stat(real, &st) != 0)
         return -1;
     if (S_ISDIR(st.st_mode)) {
         if (uri[strlen(uri) - 1] != '/')
             return 1;
-        n = snprintf(path, sizeof(path), "%s%sindex.html", srv->web_root, uri);
-        if (n < 0 || (size_t)n >= sizeof(path) || stat(path, &st) != 0)
+        n = snprintf(path, sizeof(path), "%s/index.html", real);
+        if (n < 0 || (size_t)n >= sizeof(path) || realpath(path, real) == NULL ||
+            !inside_root(srv, real) || stat(real, &st) != 0)
             return -1;
     }
-    if (!S_ISREG(st.st_mode) || realpath(path, real) == NULL)
-        return -1;
-    /* Symlinks must not lead out of the root. */
-    if (strncmp(real, srv->web_root, srv->web_root_len) != 0 || real[srv->web_root_len] != '/')
-        return -1;
-    if (strlen(real) >= cap)
+    if (!S_ISREG(st.st_mode) || strlen(real) >= cap)
         return -1;
     strcpy(out, real);
     return 0;
+}
+
+size_t mc_host_length(const char *h)
+{
+    size_t n = 0, i;
+
+    if (h == NULL)
+        return 0;
+    if (h[0] == '[') {
+        const char *close = strchr(h, ']');
+
+        if (close == NULL || close == h + 1)
+            return 0;
+        n = (size_t)(close - h) + 1;
+        for (i = 1; i + 1 < n; i++) {
+            char ch = h[i];
+
+            if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') ||
+                  ch == ':' || ch == '.'))
+                return 0;
+        }
+        return n;
+    }
+    while ((h[n] >= '0' && h[n] <= '9') || (h[n] >= 'a' && h[n] <= 'z') ||
+           (h[n] >= 'A' && h[n] <= 'Z') || h[n] == '.' || h[n] == '-')
+        n++;
+    return n;
+}
+
+/* Most white space probed for between a header's name and its colon (see spaced_header). */
+#define SPACE_PROBE 4
+
+/*
+ * Whether the request has a `name` header written with white space before its colon
+ * ("Content-Length : 5"). libwebsockets does not take such a line as the header (a proxy
+ * may), but files it as an unknown header whose name is the lower-cased text up to and
+ * including the colon, which lws_hdr_custom_length() finds. libwebsockets 4.1 cannot list
+ * unknown headers, so every mix of 1 to SPACE_PROBE spaces and tabs is looked up (30 names).
+ */
+static int spaced_header(struct lws *wsi, const char *name)
+{
+    char probe[64];
+    size_t n = strlen(name);
+    int len, mask, i;
+
+    memcpy(probe, name, n);
+    for (len = 1; len <= SPACE_PROBE; len++) {
+        for (mask = 0; mask < (1 << len); mask++) {
+            for (i = 0; i < len; i++)
+                probe[n + (size_t)i] = (mask >> i) & 1 ? '\t' : ' ';
+            probe[n + (size_t)len] = ':';
+            if (lws_hdr_custom_length(wsi, probe, (int)n + len + 1) >= 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Why the request's framing is ambiguous, or NULL when it is not. */
+static const char *ambiguity(struct lws *wsi)
+{
+    char cl[24];
+    int n, i;
+
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
+        return "Transfer-Encoding";
+    if (spaced_header(wsi, "content-length") || spaced_header(wsi, "transfer-encoding"))
+        return "white space before a header's colon";
+    n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+    if (n == 0)
+        return NULL;
+    /* Repeated headers come back joined with commas. */
+    if (n >= (int)sizeof(cl) || lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) != n)
+        return "malformed Content-Length";
+    for (i = 0; i < n; i++)
+        if (cl[i] < '0' || cl[i] > '9')
+            return cl[i] == ',' ? "duplicate Content-Length" : "malformed Content-Length";
+    return NULL;
+}
+
+int mc_http_refuse_ambiguous(mc_server *srv, struct lws *wsi)
+{
+    const char *why = ambiguity(wsi);
+
+    if (why == NULL)
+        return 0;
+    srv->counters.http_bad_request++;
+    mc_server_log(srv, MC_LOG_INFO, "refused a request with %s (400)", why);
+    lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST, NULL);
+    return 1;
 }
 
 static int on_http(struct lws *wsi, mc_server *srv, http_conn *h)
@@ -158,6 +258,8 @@ static int on_http(struct lws *wsi, mc_server *srv, http_conn *h)
     int head = 0, rc;
 
     srv->counters.http_requests++;
+    if (mc_http_refuse_ambiguous(srv, wsi))
+        return -1;                       /* 400 sent: hang up */
     if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0) {
         rc = lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
     } else if (lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0) {
@@ -205,6 +307,9 @@ int mc_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     switch (reason) {
     case LWS_CALLBACK_HTTP:
         return on_http(wsi, srv, h);
+
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return mc_ws_refuse_internal(wsi);
 
     case LWS_CALLBACK_HTTP_WRITEABLE:
         if (h == NULL || h->body == NULL)

@@ -62,6 +62,8 @@ static int signals_callback(struct lws *wsi, enum lws_callback_reasons reason, v
     (void)user;
     (void)in;
     (void)len;
+    if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
+        return mc_ws_refuse_internal(wsi);
     if (reason != LWS_CALLBACK_RAW_RX_FILE)
         return 0;
     while (read(lws_get_socket_fd(wsi), &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -71,20 +73,6 @@ static int signals_callback(struct lws *wsi, enum lws_callback_reasons reason, v
         }
     }
     return 0;
-}
-
-/* libwebsockets' own log lines, at our level. */
-static int lws_levels(int level)
-{
-    int l = LLL_ERR;
-
-    if (level >= MC_LOG_WARN)
-        l |= LLL_WARN;
-    if (level >= MC_LOG_INFO)
-        l |= LLL_NOTICE;
-    if (level >= MC_LOG_DEBUG)
-        l |= LLL_INFO;
-    return l;
 }
 
 /* Room for max_connections sockets plus the listener, STUN, HTTP clients and files. */
@@ -178,7 +166,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-w") == 0 || strncmp(argv[i], "--web-root", 10) == 0)
             explicit_root = 1;
 
-    lws_set_log_level(lws_levels(srv.opt.log_level), NULL);
+    mc_server_log_attach_lws(&srv);
     signal(SIGPIPE, SIG_IGN);
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);

@@ -99,6 +99,10 @@ char *mc_metrics_render(const mc_server *srv, size_t *len)
         (unsigned long long)c->ws_rejected_origin);
     put(&t, "mediacore_connections_rejected_total{reason=\"limit\"} %llu\n",
         (unsigned long long)c->ws_rejected_limit);
+    put(&t, "mediacore_connections_rejected_total{reason=\"upgrade\"} %llu\n",
+        (unsigned long long)c->ws_rejected_upgrade);
+    put(&t, "mediacore_connections_rejected_total{reason=\"subprotocol\"} %llu\n",
+        (unsigned long long)c->ws_rejected_protocol);
     header(&t, "mediacore_connections_closed_total", "counter",
            "Connections the server closed, by reason.");
     put(&t, "mediacore_connections_closed_total{reason=\"slow_reader\"} %llu\n",
@@ -125,6 +129,11 @@ char *mc_metrics_render(const mc_server *srv, size_t *len)
            c->bytes_out);
     metric(&t, "mediacore_http_requests_total", "counter",
            "HTTP requests for files, /healthz and /metrics.", c->http_requests);
+    metric(&t, "mediacore_http_bad_requests_total", "counter",
+           "HTTP requests refused with 400 for ambiguous framing (and closed).",
+           c->http_bad_request);
+    metric(&t, "mediacore_log_lines_suppressed_total", "counter",
+           "Log lines left out by the log's rate bound.", c->log_suppressed);
     metric(&t, "mediacore_stun_received_total", "counter", "UDP datagrams on the STUN port.",
            c->stun_received);
     metric(&t, "mediacore_stun_answered_total", "counter", "STUN Binding responses sent.",

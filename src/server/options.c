@@ -178,6 +178,9 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
                 opt->stun_port = (int)v;
             break;
         case OPT_PUBLIC_HOST:
+            if (optarg[0] == '\0' || mc_host_length(optarg) != strlen(optarg) || strlen(optarg) > 255)
+                return bad("--public-host needs a host name or an IP address (IPv6 in brackets), "
+                           "not \"%s\"", optarg);
             opt->public_host = optarg;
             break;
         case OPT_TLS_CERT:
@@ -273,18 +276,4 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
     if (opt->burst < 1)
         opt->burst = 1;
     return 0;
-}
-
-void mc_server_log(const mc_server *srv, int level, const char *fmt, ...)
-{
-    static const char *const names[] = { "error", "warn", "info", "debug" };
-    va_list ap;
-
-    if (level > srv->opt.log_level)
-        return;
-    fprintf(stderr, "mediacore-server: %s: ", names[level]);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
 }

@@ -52,6 +52,9 @@ typedef struct mc_server_counters {
     uint64_t ws_accepted;         /* WebSocket connections established */
     uint64_t ws_rejected_origin;  /* upgrades refused: Origin not allowed */
     uint64_t ws_rejected_limit;   /* upgrades refused: max_connections reached */
+    uint64_t ws_rejected_upgrade; /* upgrades refused: not "Upgrade: websocket" (h2c, ...) */
+    uint64_t ws_rejected_protocol;/* upgrades refused: asked for an internal subprotocol */
+    uint64_t http_bad_request;    /* requests refused with 400: ambiguous framing */
     uint64_t closed_slow;         /* closed: send queue overflowed (slow reader) */
     uint64_t closed_replaced;     /* closed: the name was taken over by a new login */
     uint64_t closed_idle;         /* closed: no pong to a ping within the idle timeout */
@@ -63,7 +66,15 @@ typedef struct mc_server_counters {
     uint64_t stun_received;       /* UDP datagrams received on the STUN port */
     uint64_t stun_answered;       /* Binding responses (success or 420) sent */
     uint64_t stun_dropped;        /* datagrams not answered (not STUN, not a request, ...) */
+    uint64_t log_suppressed;      /* log lines left out by the rate bound (log.c) */
 } mc_server_counters;
+
+/** The log's rate bound (log.c). */
+typedef struct mc_server_log_state {
+    double tokens;                /* lines that may be written now */
+    double at;                    /* when tokens was last brought up to date, seconds */
+    uint64_t suppressed;          /* lines left out since the last one written */
+} mc_server_log_state;
 
 typedef struct ws_conn ws_conn;
 
@@ -91,6 +102,7 @@ typedef struct mc_server {
     int64_t started_us;
     unsigned char *batch;         /* LWS_PRE + 64 KiB: queued messages framed for one write */
     mc_server_counters counters;
+    mc_server_log_state log;
 } mc_server;
 
 /* options.c */
@@ -99,9 +111,12 @@ void mc_server_options_default(mc_server_options *opt);
  * -1 on a usage error (already reported on stderr; exit 2). */
 int mc_server_options_parse(mc_server_options *opt, int argc, char **argv);
 
-/* Logging to stderr, filtered by opt.log_level. */
-void mc_server_log(const mc_server *srv, int level, const char *fmt, ...)
+/* log.c: a line on stderr, filtered by opt.log_level and bounded in rate (lines over the
+ * bound are counted in counters.log_suppressed and reported with the next line written). */
+void mc_server_log(mc_server *srv, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Route libwebsockets' own log lines, at our level, through the same bound. */
+void mc_server_log_attach_lws(mc_server *srv);
 
 /* ws.c: the signaling protocol (index 0 of the protocol list, so that WebSocket clients
  * that name no subprotocol, like the book's, land here). */
@@ -110,6 +125,9 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
 size_t mc_ws_session_size(void);
 /* The mc_signal_io the engine is created with (user = the server). */
 void mc_ws_signal_io(mc_signal_io *io);
+/* The filter of every protocol but the signaling one: refuses (returns 1) and counts a
+ * WebSocket that named an internal protocol as its subprotocol. */
+int mc_ws_refuse_internal(struct lws *wsi);
 /* Begin a clean shutdown: every connection is closed with 1001. */
 void mc_ws_shutdown(mc_server *srv);
 /* Start the once-a-second idle sweep (pings, and closes after --idle-timeout). */
@@ -122,6 +140,14 @@ void mc_server_check_stopped(mc_server *srv);
 int mc_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                      size_t len);
 size_t mc_http_session_size(void);
+/* Requests whose framing a proxy and this server could read differently (duplicate or
+ * malformed Content-Length, any Transfer-Encoding, either header with white space before
+ * its colon) are answered 400: returns 1 then, and the caller hangs up; 0 for the rest. */
+int mc_http_refuse_ambiguous(mc_server *srv, struct lws *wsi);
+/* The length of the host at the start of `h` (a Host header or --public-host): a name of
+ * letters, digits, '.' and '-', or a bracketed IPv6 literal; 0 when there is none. The
+ * caller checks what follows (end of string, or ":port"). */
+size_t mc_host_length(const char *h);
 
 /* stun_udp.c: the UDP STUN responder. Returns 0 or -1 (reported). */
 int mc_stun_udp_open(mc_server *srv);

@@ -155,6 +155,8 @@ int mc_stun_udp_callback(struct lws *wsi, enum lws_callback_reasons reason, void
     (void)user;
     (void)in;
     (void)len;
+    if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
+        return mc_ws_refuse_internal(wsi);
     if (reason == LWS_CALLBACK_RAW_RX_FILE)
         drain(srv, lws_get_socket_fd(wsi));
     else if (reason == LWS_CALLBACK_RAW_CLOSE_FILE)

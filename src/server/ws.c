@@ -21,14 +21,20 @@
  * long again (at least a second) later is dropped. (libwebsockets' own idle timers are not
  * used: see main.c.)
  *
- * Origin checks, the connection limit and the Host header (for the stun: URL given at
- * login) happen in LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION. LWS_CALLBACK_HTTP_CONFIRM_UPGRADE
- * is deliberately not handled (a use-after-free is reported against 4.1.6 there).
+ * Upgrades: every upgrade request passes LWS_CALLBACK_HTTP_CONFIRM_UPGRADE first, where
+ * only "Upgrade: websocket" with unambiguous framing goes on (no h2c, and the guard against
+ * a use-after-free in libwebsockets 4.1.6: see confirm_upgrade()). Then the Origin check,
+ * the connection limit and the Host header (for the stun: URL given at login) happen in
+ * LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION. Only the signaling protocol may be chosen: the
+ * server's internal protocols (HTTP files, STUN, signals) refuse in their own filter
+ * (mc_ws_refuse_internal), since a client may name any of them as its subprotocol.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+
+#include <cJSON.h>
 
 #include "server.h"
 
@@ -198,21 +204,40 @@ static int io_random(void *user, uint8_t *buf, size_t len)
     return getrandom(buf, len, 0) == (ssize_t)len ? MC_OK : MC_EINTERNAL;
 }
 
-/* ,"iceServers":[{"urls":"stun:HOST:PORT"}] when STUN is on and the host is known. */
+/* ,"iceServers":[{"urls":"stun:HOST:PORT"}] when STUN is on and the host is known. The
+ * members are printed by cJSON, so whatever the host holds stays a JSON string (options.c
+ * and host_of() only let host names and IP literals through in the first place). */
 static size_t io_login_extra(void *user, void *conn, const char *name, size_t name_len,
                              char *buf, size_t cap)
 {
     mc_server *srv = user;
     ws_conn *c = conn;
     const char *host = srv->opt.public_host != NULL ? srv->opt.public_host : c->host;
-    int n;
+    cJSON *root, *servers, *entry;
+    char url[HOST_MAX + 16];
+    size_t n = 0;
+    int ok;
 
     (void)name;
     (void)name_len;
-    if (srv->stun_port <= 0 || host == NULL)
+    if (srv->stun_port <= 0 || host == NULL || cap < 16 || cap > INT_MAX)
         return 0;
-    n = snprintf(buf, cap, ",\"iceServers\":[{\"urls\":\"stun:%s:%d\"}]", host, srv->stun_port);
-    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+    snprintf(url, sizeof(url), "stun:%s:%d", host, srv->stun_port);
+    root = cJSON_CreateObject();
+    servers = cJSON_AddArrayToObject(root, "iceServers");
+    entry = cJSON_CreateObject();
+    ok = servers != NULL && entry != NULL && cJSON_AddItemToArray(servers, entry) &&
+         cJSON_AddStringToObject(entry, "urls", url) != NULL &&
+         cJSON_PrintPreallocated(root, buf, (int)cap - 5, 0);   /* cJSON wants 5 spare bytes */
+    if (!ok && servers == NULL)
+        cJSON_Delete(entry);
+    cJSON_Delete(root);
+    /* {"iceServers":[...]} becomes ,"iceServers":[...] */
+    if (ok && (n = strlen(buf)) >= 2 && buf[0] == '{' && buf[n - 1] == '}') {
+        buf[0] = ',';
+        return n - 1;
+    }
+    return 0;
 }
 
 void mc_ws_signal_io(mc_signal_io *io)
@@ -225,38 +250,14 @@ void mc_ws_signal_io(mc_signal_io *io)
 
 /* ---- connection setup ---- */
 
-/* The host part of a Host header ("example.org:8888", "[::1]:8888"), if it is made of
- * characters that are safe to put in JSON and a URL: letters, digits, '.', '-', and for a
- * bracketed IPv6 literal hex digits and ':'. NULL otherwise. */
+/* The host part of a Host header ("example.org:8888", "[::1]:8888") as a new string, if it
+ * is a host name or an IP literal (mc_host_length); NULL otherwise. */
 static char *host_of(const char *h)
 {
-    size_t n = 0, i;
+    size_t n = mc_host_length(h);
     char *out;
 
-    if (h == NULL || h[0] == '\0')
-        return NULL;
-    if (h[0] == '[') {
-        const char *close = strchr(h, ']');
-
-        if (close == NULL)
-            return NULL;
-        n = (size_t)(close - h) + 1;
-        for (i = 1; i + 1 < n; i++) {
-            char ch = h[i];
-            if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') ||
-                  ch == ':' || ch == '.'))
-                return NULL;
-        }
-    } else {
-        while (h[n] != '\0' && h[n] != ':') {
-            char ch = h[n];
-            if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                  ch == '.' || ch == '-'))
-                return NULL;
-            n++;
-        }
-    }
-    if (n == 0 || n > HOST_MAX)
+    if (n == 0 || n > HOST_MAX || (h[n] != '\0' && h[n] != ':'))
         return NULL;
     out = malloc(n + 1);
     if (out != NULL) {
@@ -282,6 +283,43 @@ static int origin_allowed(const mc_server *srv, struct lws *wsi)
         if (strcmp(origin, srv->opt.origins[i]) == 0)
             return 1;
     return 0;
+}
+
+/*
+ * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: every upgrade request, before libwebsockets acts on it.
+ * Only "Upgrade: websocket" (any case) with unambiguous framing goes on; h2c and everything
+ * else is refused by hanging up.
+ *
+ * This is also where a use-after-free in libwebsockets 4.1.6 is stopped. For an Upgrade value
+ * it does not know, lws_handshake_server() answers 403 and completes the transaction; on a
+ * connection that has already served a keep-alive request that frees (or resets) the header
+ * table, yet lws then calls this callback with `in` pointing into it and, when the callback
+ * returns 0, reads it again with strcasecmp(). We never read `in`: the header is read with
+ * lws_hdr_copy(), which finds no table (or an emptied one) in that case, and every answer
+ * but 0 makes lws hang up before its own read. docs/protocol.md ("Hardening") says why this
+ * and not a patched libwebsockets.
+ */
+static int confirm_upgrade(mc_server *srv, struct lws *wsi)
+{
+    char up[16];
+
+    if (lws_hdr_copy(wsi, up, sizeof(up), WSI_TOKEN_UPGRADE) <= 0 || strcasecmp(up, "websocket") != 0) {
+        srv->counters.ws_rejected_upgrade++;
+        mc_server_log(srv, MC_LOG_INFO, "refused an upgrade that is not to a WebSocket");
+        return -1;
+    }
+    if (mc_http_refuse_ambiguous(srv, wsi))
+        return -1;
+    return 0;
+}
+
+int mc_ws_refuse_internal(struct lws *wsi)
+{
+    mc_server *srv = server_of(wsi);
+
+    srv->counters.ws_rejected_protocol++;
+    mc_server_log(srv, MC_LOG_INFO, "refused a WebSocket asking for an internal subprotocol");
+    return 1;
 }
 
 /* Free everything a connection holds; safe to call twice (CLOSED, then WSI_DESTROY). */
@@ -557,6 +595,9 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
     ws_conn *c = user;
 
     switch (reason) {
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+        return confirm_upgrade(srv, wsi);
+
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         if (srv->stopping)
             return 1;

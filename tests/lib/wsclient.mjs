@@ -3,10 +3,11 @@
 import WebSocket from 'ws';
 
 export class TestClient {
-  /** Open a connection; resolves once open. `options` go to `ws` (headers, origin, ...). */
-  static open(url, options = {}) {
+  /** Open a connection; resolves once open. `options` go to `ws` (headers, origin, ...),
+   *  except `protocols`: the subprotocols to ask for. */
+  static open(url, { protocols, ...options } = {}) {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, options);
+      const ws = new WebSocket(url, protocols, options);
       const client = new TestClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('error', reject);

@@ -1,0 +1,172 @@
+// What an attack on mediacore-server from the network found, one test per finding (issue 9).
+// Each of these failed on the server before its fix. tests/lib/server.mjs runs the ASan build
+// when it exists (it does in CI), so a memory error aborts the server and fails the test.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startServer, serverBinary } from '../lib/server.mjs';
+import { TestClient } from '../lib/wsclient.mjs';
+import { exchange, get } from '../lib/rawhttp.mjs';
+
+const run = promisify(execFile);
+
+const srv = await startServer({ stun: false });
+test.after(async () => {
+  const { code, stderr } = await srv.close();
+  assert.equal(code, 0, `server exit ${code}:\n${stderr}`);
+});
+
+async function healthy(s = srv) {
+  const r = await fetch(`${s.url}/healthz`);
+  assert.equal(r.status, 200);
+  assert.equal(await r.text(), 'ok\n');
+}
+
+const upgrade = (value, extra = []) => get('/', ['Connection: Upgrade', `Upgrade: ${value}`, ...extra]);
+const wsHeaders = ['Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
+
+test('an unknown Upgrade after a keep-alive request does not touch freed memory (libwebsockets 4.1.6 use-after-free)', async () => {
+  // The sequence the attack found, then variants: in one write (pipelined), after a file, after
+  // HEAD, h2c, several times on one connection, with a body. The ASan server must stay up.
+  const sequences = [
+    [get('/healthz'), upgrade('foo')],
+    [get('/healthz') + upgrade('foo')],
+    [get('/index.html'), upgrade('foo')],
+    [`HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n`, upgrade('foo')],
+    [get('/healthz'), upgrade('h2c', ['HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA'])],
+    [get('/healthz'), upgrade('foo'), upgrade('foo'), upgrade('bar')],
+    [get('/healthz'), upgrade('websocket, foo', wsHeaders)],
+    [get('/healthz'), upgrade('foo', ['Content-Length: 4']) + 'abcd'],
+    [get('/healthz'), get('/healthz'), upgrade('x'.repeat(200))],
+  ];
+  for (const chunks of sequences) {
+    const r = await exchange(srv.port, chunks);
+    assert.equal(r.statuses[0], 200, JSON.stringify(chunks));
+    assert.ok(!r.text.includes('101 Switching'), r.text);
+    await healthy();
+  }
+  // A WebSocket upgrade on a connection that served a request first still works.
+  const ok = await exchange(srv.port, [get('/healthz'), upgrade('websocket', wsHeaders)]);
+  assert.deepEqual(ok.statuses, [200, 101]);
+  assert.ok(proc(srv).exitCode === null, 'server still running');
+});
+
+const proc = (s) => s.proc;
+
+test('h2c is not reachable on the plain port; nothing answers 101 but a WebSocket upgrade', async () => {
+  const before = await srv.metrics();
+  const r = await exchange(srv.port, [upgrade('h2c', ['HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA'])]);
+  assert.ok(!r.text.includes('101'), r.text);
+  assert.ok(r.closed);
+  const prior = await exchange(srv.port, ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n']);
+  assert.ok(!/^HTTP\/1\.1 2\d\d/.test(prior.text), prior.text);
+  const after = await srv.metrics();
+  assert.ok(after['mediacore_connections_rejected_total{reason="upgrade"}'] >
+    before['mediacore_connections_rejected_total{reason="upgrade"}']);
+  await healthy();
+});
+
+test('only the signaling protocol upgrades: internal protocol names are refused as subprotocols', async (t) => {
+  const s = await startServer({
+    stun: true, args: ['--max-connections', '5', '--allow-origin', 'http://good.example', '--idle-timeout', '1'],
+  });
+  t.after(async () => assert.equal((await s.close()).code, 0));
+  for (const p of ['mediacore-http', 'mediacore-stun', 'mediacore-signals']) {
+    await assert.rejects(TestClient.open(s.wsUrl, { protocols: [p] }), p);
+    await assert.rejects(TestClient.open(s.wsUrl, { protocols: [p], origin: 'http://evil.example' }), p);
+  }
+  const m = await s.metrics();
+  assert.equal(m['mediacore_connections_rejected_total{reason="subprotocol"}'], 6);
+  // The signaling protocol, named or not, is accepted and counts against --max-connections.
+  const named = await TestClient.open(s.wsUrl, { protocols: ['mediacore-signal'] });
+  assert.equal(named.ws.protocol, 'mediacore-signal');
+  assert.equal((await named.request({ type: 'login', name: 'sub' })).success, true);
+  const more = await Promise.all([1, 2, 3, 4].map(() => TestClient.open(s.wsUrl)));
+  await assert.rejects(TestClient.open(s.wsUrl, { protocols: ['mediacore-signal'] }));
+  await Promise.all([named, ...more].map((c) => c.close()));
+});
+
+test('ambiguous request framing gets 400 and the connection closes: nothing is smuggled', async () => {
+  const smuggled = get('/healthz');
+  const cases = [
+    ['Content-Length: 0', `Content-Length: ${smuggled.length}`],
+    [`Content-Length: ${smuggled.length}`, 'Content-Length: 0'],
+    [`Content-Length : ${smuggled.length}`],
+    [`Content-Length\t: ${smuggled.length}`],
+    [`Content-Length  \t : ${smuggled.length}`],
+    ['Transfer-Encoding: chunked'],
+    ['Transfer-Encoding : chunked'],
+    [`Content-Length: ${smuggled.length}`, 'Transfer-Encoding: chunked'],
+    ['Content-Length: 1e3'],
+    ['Content-Length: -1'],
+  ];
+  const before = (await srv.metrics()).mediacore_http_bad_requests_total;
+  for (const headers of cases) {
+    const r = await exchange(srv.port, [get('/index.html', headers) + smuggled]);
+    assert.deepEqual(r.statuses, [400], `${headers}: ${r.text.slice(0, 300)}`);
+    assert.ok(r.closed, `${headers}: closed`);
+  }
+  // The same on an upgrade request.
+  const w = await exchange(srv.port, [upgrade('websocket', [...wsHeaders, 'Transfer-Encoding: chunked']) + smuggled]);
+  assert.deepEqual(w.statuses, [400], w.text);
+  assert.equal((await srv.metrics()).mediacore_http_bad_requests_total, before + cases.length + 1);
+  // Honest requests keep their keep-alive: two responses on one connection.
+  const ok = await exchange(srv.port, [get('/healthz', ['Content-Length: 0']), get('/healthz')]);
+  assert.deepEqual(ok.statuses, [200, 200]);
+});
+
+test('static files: no dotfiles; a symlink out of the root answers exactly like a missing file', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'mc-web-'));
+  const outside = await mkdtemp(path.join(tmpdir(), 'mc-outside-'));
+  await writeFile(path.join(dir, 'index.html'), 'home');
+  await writeFile(path.join(dir, '.secret'), 'password');
+  await mkdir(path.join(dir, '.git'));
+  await writeFile(path.join(dir, '.git', 'config'), '[core]');
+  await mkdir(path.join(dir, 'pub'));
+  await writeFile(path.join(dir, 'pub', '.env'), 'KEY=1');
+  await symlink(outside, path.join(dir, 'outdir'));               // an existing directory outside
+  await symlink(path.join(outside, 'none'), path.join(dir, 'gone')); // a missing one
+  const s = await startServer({ stun: false, webRoot: dir });
+  t.after(async () => {
+    assert.equal((await s.close()).code, 0);
+    await rm(dir, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  });
+  for (const p of ['/.secret', '/.git/config', '/.git/', '/pub/.env', '/pub/%2esecret']) {
+    const r = await exchange(s.port, [get(p)]);
+    assert.equal(r.statuses[0], 404, `${p}: ${r.text.slice(0, 120)}`);
+    assert.ok(!/password|KEY=1|\[core\]/.test(r.text), p);
+  }
+  const out = await exchange(s.port, [get('/outdir')]);
+  const gone = await exchange(s.port, [get('/gone')]);
+  const missing = await exchange(s.port, [get('/missing')]);
+  assert.equal(out.statuses[0], 404, out.text);
+  assert.equal(out.statuses[0], gone.statuses[0]);
+  assert.equal(out.statuses[0], missing.statuses[0]);
+  assert.equal((await exchange(s.port, [get('/outdir/')])).statuses[0], 404);
+  assert.equal((await exchange(s.port, [get('/')])).statuses[0], 200);
+});
+
+test('--public-host must be a host: JSON in it is refused at start-up', async () => {
+  for (const bad of ['x"}],"admin":true', 'a b', 'host/path', '', 'ex ample.org', '[::1', 'a\\b']) {
+    await assert.rejects(run(serverBinary(), ['--public-host', bad, '--port', '0', '--stun-port', 'off'], { timeout: 5000 }),
+      (err) => { assert.equal(err.code, 2, bad); assert.match(err.stderr, /--public-host/); return true; });
+  }
+  for (const [good, url] of [['media.example.org', 'stun:media.example.org'], ['[2001:db8::1]', 'stun:[2001:db8::1]'],
+    ['192.0.2.7', 'stun:192.0.2.7']]) {
+    const s = await startServer({ args: ['--public-host', good] });
+    try {
+      const c = await TestClient.open(s.wsUrl);
+      const r = await c.request({ type: 'login', name: 'host' });
+      assert.deepEqual(Object.keys(r).sort(), ['iceServers', 'name', 'success', 'token', 'type']);
+      assert.deepEqual(r.iceServers, [{ urls: `${url}:${s.stunPort}` }]);
+      await c.close();
+    } finally {
+      assert.equal((await s.close()).code, 0);
+    }
+  }
+});
