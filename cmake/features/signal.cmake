@@ -19,7 +19,8 @@ if(MC_NATIVE)
   # The server: one binary, one port for HTTP (web/) and WebSocket signaling, plus STUN/UDP.
   add_executable(mediacore-server
     src/server/main.c src/server/options.c src/server/ws.c src/server/http.c
-    src/server/stun_udp.c src/server/metrics.c src/server/log.c)
+    src/server/stun_udp.c src/server/metrics.c src/server/log.c
+    src/server/listener.c src/server/addr_count.c)
   # libev: the epoll event loop libwebsockets drives through its evlib_ev plugin (both come
   # with Debian's libwebsockets-dev).
   find_library(MC_LIBEV ev REQUIRED)

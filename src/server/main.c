@@ -75,11 +75,12 @@ static int signals_callback(struct lws *wsi, enum lws_callback_reasons reason, v
     return 0;
 }
 
-/* Room for max_connections sockets plus the listener, STUN, HTTP clients and files. */
+/* Room for max_connections sockets, a file being served by each, and the listener, STUN and
+ * the reserve. Running out is survived (listener.c) but refuses connections. */
 static void raise_fd_limit(mc_server *srv)
 {
     struct rlimit rl;
-    rlim_t want = (rlim_t)srv->opt.max_connections + 256;
+    rlim_t want = 2 * (rlim_t)srv->opt.max_connections + 256;   /* a file per HTTP connection */
 
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
         return;
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
     static const lws_retry_bo_t no_retry;
     mc_server srv;
     struct lws_context_creation_info info;
-    struct lws_protocols protocols[5];
+    struct lws_protocols protocols[6];
     struct lws_http_mount mount;
     mc_registry_memory_config rcfg;
     mc_signal_io io;
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
 
     memset(&srv, 0, sizeof(srv));
     srv.stun_fd = -1;
+    srv.reserve_fd = -1;
     srv.signal_fd = -1;
     srv.stun_port = -1;
     srv.started_us = now_us();
@@ -208,6 +210,8 @@ int main(int argc, char **argv)
     protocols[2].callback = mc_stun_udp_callback;
     protocols[3].name = "mediacore-signals";
     protocols[3].callback = signals_callback;
+    protocols[4].name = "mediacore-listen";
+    protocols[4].callback = mc_listener_callback;
 
     memset(&mount, 0, sizeof(mount));
     mount.mountpoint = "/";
@@ -250,7 +254,7 @@ int main(int argc, char **argv)
     }
 
     info.vhost_name = "mediacore";
-    info.port = srv.opt.port;
+    info.port = CONTEXT_PORT_NO_LISTEN_SERVER;   /* listener.c accepts and hands sockets over */
     info.iface = srv.opt.bind;
     info.protocols = protocols;
     info.mounts = &mount;
@@ -259,11 +263,12 @@ int main(int argc, char **argv)
     info.alpn = "http/1.1";            /* no h2: WebSockets stay plain HTTP/1.1 upgrades */
     srv.vhost = lws_create_vhost(srv.context, &info);
     if (srv.vhost == NULL) {
-        mc_server_log(&srv, MC_LOG_ERROR, "cannot listen on %s port %d (in use? see --port, --bind)",
-                      srv.opt.bind ? srv.opt.bind : "all addresses", srv.opt.port);
+        mc_server_log(&srv, MC_LOG_ERROR, "cannot set up the server%s",
+                      srv.opt.tls_cert != NULL ? " (are --tls-cert and --tls-key readable PEM files?)" : "");
         goto out;
     }
-    srv.listen_port = lws_get_vhost_listen_port(srv.vhost);
+    if (mc_listener_open(&srv) != 0)
+        goto out;
     sfd.filefd = srv.signal_fd;
     if (lws_adopt_descriptor_vhost(srv.vhost, LWS_ADOPT_RAW_FILE_DESC, sfd, "mediacore-signals", NULL) == NULL) {
         mc_server_log(&srv, MC_LOG_ERROR, "cannot watch for signals");
@@ -305,6 +310,7 @@ out:
         lws_sul_cancel(&srv.grace);
         lws_context_destroy(srv.context);
     }
+    mc_listener_close(&srv);
     if (srv.ev_loop != NULL)
         ev_loop_destroy(srv.ev_loop);
     if (srv.signal_fd >= 0)

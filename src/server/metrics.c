@@ -97,12 +97,25 @@ char *mc_metrics_render(const mc_server *srv, size_t *len)
            "WebSocket upgrades refused, by reason.");
     put(&t, "mediacore_connections_rejected_total{reason=\"origin\"} %llu\n",
         (unsigned long long)c->ws_rejected_origin);
-    put(&t, "mediacore_connections_rejected_total{reason=\"limit\"} %llu\n",
-        (unsigned long long)c->ws_rejected_limit);
     put(&t, "mediacore_connections_rejected_total{reason=\"upgrade\"} %llu\n",
         (unsigned long long)c->ws_rejected_upgrade);
     put(&t, "mediacore_connections_rejected_total{reason=\"subprotocol\"} %llu\n",
         (unsigned long long)c->ws_rejected_protocol);
+    metric(&t, "mediacore_tcp_connections", "gauge",
+           "Open TCP connections, HTTP and WebSocket (what --max-connections bounds).",
+           srv->tcp_count);
+    header(&t, "mediacore_connections_refused_total", "counter",
+           "TCP connections closed as they were accepted, by the limit that refused them.");
+    put(&t, "mediacore_connections_refused_total{reason=\"limit\"} %llu\n",
+        (unsigned long long)c->refused_limit);
+    put(&t, "mediacore_connections_refused_total{reason=\"per_ip\"} %llu\n",
+        (unsigned long long)c->refused_per_ip);
+    put(&t, "mediacore_connections_refused_total{reason=\"handshake_rate\"} %llu\n",
+        (unsigned long long)c->refused_rate);
+    put(&t, "mediacore_connections_refused_total{reason=\"descriptors\"} %llu\n",
+        (unsigned long long)c->refused_fd);
+    metric(&t, "mediacore_accept_failures_total", "counter",
+           "accept() failures (each pauses accepting for 100 ms).", c->accept_failed);
     header(&t, "mediacore_connections_closed_total", "counter",
            "Connections the server closed, by reason.");
     put(&t, "mediacore_connections_closed_total{reason=\"slow_reader\"} %llu\n",

@@ -21,6 +21,9 @@ void mc_server_options_default(mc_server_options *opt)
     opt->rate = 200;
     opt->burst = 400;
     opt->max_connections = 16384;
+    opt->max_connections_per_ip = 256;
+    opt->handshake_rate = 100;
+    opt->handshake_burst = 500;
     opt->idle_timeout = 30;
 }
 
@@ -59,7 +62,13 @@ static void usage(FILE *f)
 "      --max-queue BYTES      per-connection send queue; a reader that falls further behind\n"
 "                             is closed with 1008 (default %zu)\n"
 "      --max-queue-messages N the same, counted in messages (default %u)\n"
-"      --max-connections N    concurrent WebSocket connections; more are refused (default %d)\n"
+"      --max-connections N    concurrent TCP connections, HTTP and WebSocket; more are\n"
+"                             closed as they arrive (default %d)\n"
+"      --max-connections-per-ip N  the same from one address (IPv6: one /64), for\n"
+"                             users behind one NAT; 0: no limit (default %d)\n"
+"      --handshake-rate N     new connections per second from one address; 0: no limit\n"
+"                             (default %g)\n"
+"      --handshake-burst N    new connections one address may open at once (default %g)\n"
 "      --idle-timeout SECS    ping a connection silent this long, close it if no pong\n"
 "                             follows within half as long again; 0: never (default %d)\n"
 "\n"
@@ -75,7 +84,8 @@ static void usage(FILE *f)
 "connection (1001) and exits 0.\n",
             d.port, d.web_root, d.stun_port, MC_SERVER_MAX_ORIGINS,
             d.signal.max_message, d.signal.max_name, d.signal.max_depth, d.rate, d.burst,
-            d.max_queue_bytes, d.max_queue_messages, d.max_connections, d.idle_timeout);
+            d.max_queue_bytes, d.max_queue_messages, d.max_connections, d.max_connections_per_ip,
+            d.handshake_rate, d.handshake_burst, d.idle_timeout);
 }
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -122,7 +132,8 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 enum {
     OPT_STUN_PORT = 256, OPT_PUBLIC_HOST, OPT_TLS_CERT, OPT_TLS_KEY, OPT_ORIGIN,
     OPT_MAX_MESSAGE, OPT_MAX_NAME, OPT_MAX_DEPTH, OPT_RATE, OPT_BURST, OPT_MAX_QUEUE,
-    OPT_MAX_QUEUE_MESSAGES, OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT, OPT_EVENT_LOOP
+    OPT_MAX_QUEUE_MESSAGES, OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT, OPT_EVENT_LOOP,
+    OPT_MAX_PER_IP, OPT_HANDSHAKE_RATE, OPT_HANDSHAKE_BURST
 };
 
 int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
@@ -145,6 +156,9 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
         { "max-queue-messages", required_argument, NULL, OPT_MAX_QUEUE_MESSAGES },
         { "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
         { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+        { "max-connections-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+        { "handshake-rate", required_argument, NULL, OPT_HANDSHAKE_RATE },
+        { "handshake-burst", required_argument, NULL, OPT_HANDSHAKE_BURST },
         { "event-loop", required_argument, NULL, OPT_EVENT_LOOP },
         { "log-level", required_argument, NULL, 'l' },
         { "help", no_argument, NULL, 'h' },
@@ -231,6 +245,19 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
             if (parse_long(optarg, 1, 1000000, &v))
                 return bad("--max-connections needs a number from 1 to 1000000");
             opt->max_connections = (int)v;
+            break;
+        case OPT_MAX_PER_IP:
+            if (parse_long(optarg, 0, 1000000, &v))
+                return bad("--max-connections-per-ip needs a number from 0 to 1000000");
+            opt->max_connections_per_ip = (int)v;
+            break;
+        case OPT_HANDSHAKE_RATE:
+            if (parse_double(optarg, 0, 1e9, &opt->handshake_rate))
+                return bad("--handshake-rate needs a number of connections per second (0: no limit)");
+            break;
+        case OPT_HANDSHAKE_BURST:
+            if (parse_double(optarg, 1, 1e9, &opt->handshake_burst))
+                return bad("--handshake-burst needs a number of connections, at least 1");
             break;
         case OPT_IDLE_TIMEOUT:
             if (parse_long(optarg, 0, 86400, &v))

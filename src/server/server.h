@@ -13,8 +13,10 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "registry.h"
+#include "addr_count.h"
 #include "mc_signal.h"
+#include "rate_table.h"
+#include "registry.h"
 
 #define MC_SERVER_VERSION "0.1.0"
 #define MC_SERVER_MAX_ORIGINS 16
@@ -42,7 +44,10 @@ typedef struct mc_server_options {
     unsigned max_queue_messages;  /* per-connection send queue, messages */
     double rate;                  /* messages per second per connection; 0: no limit */
     double burst;                 /* messages a connection may send at once */
-    int max_connections;          /* concurrent WebSocket connections */
+    int max_connections;          /* concurrent TCP connections (HTTP and WebSocket) */
+    int max_connections_per_ip;   /* the same from one address (IPv6: one /64); 0: no limit */
+    double handshake_rate;        /* new connections per second from one address; 0: no limit */
+    double handshake_burst;       /* new connections one address may open at once */
     int idle_timeout;             /* seconds without a pong before a ping; 0: off */
     int event_loop;               /* MC_LOOP_EPOLL or MC_LOOP_POLL */
 } mc_server_options;
@@ -51,7 +56,11 @@ typedef struct mc_server_options {
 typedef struct mc_server_counters {
     uint64_t ws_accepted;         /* WebSocket connections established */
     uint64_t ws_rejected_origin;  /* upgrades refused: Origin not allowed */
-    uint64_t ws_rejected_limit;   /* upgrades refused: max_connections reached */
+    uint64_t refused_limit;       /* connections refused: max_connections reached */
+    uint64_t refused_per_ip;      /* connections refused: max_connections_per_ip reached */
+    uint64_t refused_rate;        /* connections refused: the address's handshake rate */
+    uint64_t refused_fd;          /* connections refused: out of descriptors (reserve used) */
+    uint64_t accept_failed;       /* accept() failures that paused the listener */
     uint64_t ws_rejected_upgrade; /* upgrades refused: not "Upgrade: websocket" (h2c, ...) */
     uint64_t ws_rejected_protocol;/* upgrades refused: asked for an internal subprotocol */
     uint64_t http_bad_request;    /* requests refused with 400: ambiguous framing */
@@ -88,6 +97,12 @@ typedef struct mc_server {
     char web_root[PATH_MAX];      /* realpath of opt.web_root, "" when not serving files */
     size_t web_root_len;
     int listen_port;              /* the TCP port actually bound */
+    struct lws *listen_wsi;       /* the listening socket, polled as a raw descriptor */
+    int reserve_fd;               /* given up to shed a connection when out of descriptors */
+    lws_sorted_usec_list_t accept_pause; /* accepting again after accept() failed */
+    size_t tcp_count;             /* open TCP connections (listener.c) */
+    mc_addr_count *per_ip;        /* open connections per address */
+    mc_rate_table *handshakes;    /* new connections per address; NULL: no limit */
     int stun_port;                /* the UDP port actually bound, -1 when off */
     int stun_fd;
     int signal_fd;                /* signalfd for SIGINT/SIGTERM */
@@ -148,6 +163,19 @@ int mc_http_refuse_ambiguous(mc_server *srv, struct lws *wsi);
  * letters, digits, '.' and '-', or a bracketed IPv6 literal; 0 when there is none. The
  * caller checks what follows (end of string, or ":port"). */
 size_t mc_host_length(const char *h);
+
+/* listener.c: the TCP port. mc_server_bind: a non-blocking socket of `type` (SOCK_STREAM:
+ * listening too) on --bind (default: all addresses, IPv6 and IPv4) and `port`; the fd, and
+ * the port bound in *bound_port, or -1 with errno set. */
+int mc_server_bind(const mc_server *srv, int type, int port, int *bound_port);
+/* Bind and start accepting (connection admission: see listener.c). 0, or -1 (reported). */
+int mc_listener_open(mc_server *srv);
+int mc_listener_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                         void *in, size_t len);
+/* A connection's wsi is being destroyed: give its address's count back (any wsi may be given). */
+void mc_listener_release(mc_server *srv, struct lws *wsi);
+/* After lws_context_destroy(): free the listener's tables. */
+void mc_listener_close(mc_server *srv);
 
 /* stun_udp.c: the UDP STUN responder. Returns 0 or -1 (reported). */
 int mc_stun_udp_open(mc_server *srv);

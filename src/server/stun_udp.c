@@ -17,72 +17,21 @@
 #include "server.h"
 #include "stun.h"
 
-static int open_socket(mc_server *srv, int family, const struct sockaddr *addr, socklen_t alen)
-{
-    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), off = 0, one = 1;
-
-    if (fd < 0)
-        return -1;
-    if (family == AF_INET6 && srv->opt.bind == NULL)
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, addr, alen) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 int mc_stun_udp_open(mc_server *srv)
 {
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
     lws_sock_file_fd_type u;
-    int fd = -1;
+    int fd;
 
     srv->stun_port = -1;
     if (srv->opt.stun_port < 0)
         return 0;
-    if (srv->opt.bind == NULL) {
-        struct sockaddr_in6 a6;
-        struct sockaddr_in a4;
-
-        memset(&a6, 0, sizeof(a6));
-        a6.sin6_family = AF_INET6;
-        a6.sin6_addr = in6addr_any;
-        a6.sin6_port = htons((uint16_t)srv->opt.stun_port);
-        fd = open_socket(srv, AF_INET6, (struct sockaddr *)&a6, sizeof(a6));
-        if (fd < 0) {                      /* no IPv6 here: IPv4 only */
-            memset(&a4, 0, sizeof(a4));
-            a4.sin_family = AF_INET;
-            a4.sin_addr.s_addr = htonl(INADDR_ANY);
-            a4.sin_port = htons((uint16_t)srv->opt.stun_port);
-            fd = open_socket(srv, AF_INET, (struct sockaddr *)&a4, sizeof(a4));
-        }
-    } else {
-        struct addrinfo hints, *res = NULL, *ai;
-        char port[8];
-
-        memset(&hints, 0, sizeof(hints));
-        hints.ai_socktype = SOCK_DGRAM;
-        hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
-        snprintf(port, sizeof(port), "%d", srv->opt.stun_port);
-        if (getaddrinfo(srv->opt.bind, port, &hints, &res) != 0) {
-            mc_server_log(srv, MC_LOG_ERROR, "STUN: cannot resolve --bind %s", srv->opt.bind);
-            return -1;
-        }
-        for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next)
-            fd = open_socket(srv, ai->ai_family, ai->ai_addr, ai->ai_addrlen);
-        freeaddrinfo(res);
-    }
+    fd = mc_server_bind(srv, SOCK_DGRAM, srv->opt.stun_port, &srv->stun_port);
     if (fd < 0) {
         mc_server_log(srv, MC_LOG_ERROR, "STUN: cannot bind UDP port %d: %s (use --stun-port "
                       "to choose another, or --stun-port off)", srv->opt.stun_port, strerror(errno));
+        srv->stun_port = -1;
         return -1;
     }
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-        srv->stun_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                                          : ((struct sockaddr_in *)&ss)->sin_port);
     u.filefd = fd;
     if (lws_adopt_descriptor_vhost(srv->vhost, LWS_ADOPT_RAW_FILE_DESC, u, "mediacore-stun", NULL) == NULL) {
         mc_server_log(srv, MC_LOG_ERROR, "STUN: libwebsockets would not poll the UDP socket");

@@ -23,8 +23,8 @@
  *
  * Upgrades: every upgrade request passes LWS_CALLBACK_HTTP_CONFIRM_UPGRADE first, where
  * only "Upgrade: websocket" with unambiguous framing goes on (no h2c, and the guard against
- * a use-after-free in libwebsockets 4.1.6: see confirm_upgrade()). Then the Origin check,
- * the connection limit and the Host header (for the stun: URL given at login) happen in
+ * a use-after-free in libwebsockets 4.1.6: see confirm_upgrade()). Then the Origin check
+ * and the Host header (for the stun: URL given at login) happen in
  * LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION. Only the signaling protocol may be chosen: the
  * server's internal protocols (HTTP files, STUN, signals) refuse in their own filter
  * (mc_ws_refuse_internal), since a client may name any of them as its subprotocol.
@@ -606,12 +606,6 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
             mc_server_log(srv, MC_LOG_INFO, "refused a WebSocket upgrade from a disallowed Origin");
             return 1;
         }
-        if (srv->conn_count >= (size_t)srv->opt.max_connections) {
-            srv->counters.ws_rejected_limit++;
-            mc_server_log(srv, MC_LOG_WARN, "refused a WebSocket upgrade: %d connections open",
-                          srv->opt.max_connections);
-            return 1;
-        }
         if (srv->stun_port > 0 && srv->opt.public_host == NULL) {
             char host[HOST_MAX + 8];
 
@@ -660,7 +654,8 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
 
     case LWS_CALLBACK_WSI_DESTROY:
         /* Sent to protocols[0] for every connection, whatever protocol it was bound to:
-         * only ours carry a ws_conn. */
+         * each gives its place back to the listener, and only ours carry a ws_conn. */
+        mc_listener_release(srv, wsi);
         if (c != NULL && lws_get_protocol(wsi) != NULL &&
             lws_get_protocol(wsi)->callback == mc_ws_callback)
             conn_cleanup(srv, c);

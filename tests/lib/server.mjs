@@ -8,8 +8,21 @@
 // (default: native-asan when it has been built, since it catches memory errors, else native).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+
+/** GET `url` on a connection of its own that closes after the response; the body as text. */
+export function getText(url) {
+  const mod = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    mod.get(url, { agent: false, rejectUnauthorized: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d) => { body += d; }).on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const WEB_ROOT = path.join(ROOT, 'web');
@@ -24,17 +37,18 @@ export function serverBinary(preset = 'auto') {
 
 /**
  * Start a server. Options: args (more command-line arguments), webRoot (default web/,
- * null for none), stun (default true: any free UDP port), preset, env.
+ * null for none), stun (default true: any free UDP port), preset, env, wrapper.
  * Resolves once it prints "ready"; rejects with its output if it exits first.
  */
-export function startServer({ args = [], webRoot = WEB_ROOT, stun = true, preset = 'auto', env = {} } = {}) {
+export function startServer({ args = [], webRoot = WEB_ROOT, stun = true, preset = 'auto', env = {}, wrapper = [] } = {}) {
   const bin = serverBinary(preset);
   if (!existsSync(bin)) {
     return Promise.reject(new Error(`${bin} does not exist: run tools/build.sh native native-asan`));
   }
   const argv = ['--port', '0', '--bind', '127.0.0.1', '--stun-port', stun ? '0' : 'off',
     '--web-root', webRoot ?? 'none', ...args];
-  const proc = spawn(bin, argv, {
+  // `wrapper`: a command that runs the server, e.g. ['prlimit', '--nofile=64'].
+  const proc = spawn(wrapper.length ? wrapper[0] : bin, wrapper.length ? [...wrapper.slice(1), bin, ...argv] : argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1', ...env },
   });
@@ -59,9 +73,10 @@ export function startServer({ args = [], webRoot = WEB_ROOT, stun = true, preset
         get stdout() { return stdout; },
         get stderr() { return stderr; },
         exited,
-        /** The /metrics values as { 'name{labels}': number }. */
+        /** The /metrics values as { 'name{labels}': number }. The request's connection is
+         *  closed after it (fetch would keep it open, and it counts against the limits). */
         async metrics() {
-          const text = await (await fetch(`${url}/metrics`)).text();
+          const text = await getText(`${url}/metrics`);
           const out = {};
           for (const line of text.split('\n')) {
             const m = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);

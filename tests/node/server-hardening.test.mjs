@@ -4,7 +4,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -169,4 +170,75 @@ test('--public-host must be a host: JSON in it is refused at start-up', async ()
       assert.equal((await s.close()).code, 0);
     }
   }
+});
+
+/** Open a raw TCP connection from `localAddress` that stays open until destroyed. */
+function hold(port, localAddress = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host: '127.0.0.1', localAddress });
+    sock.on('error', () => {});
+    sock.on('connect', () => resolve(sock));
+    sock.on('close', () => resolve(sock));
+  });
+}
+
+/** Whether the server closes `sock` within `ms`. */
+function closedWithin(sock, ms) {
+  if (sock.destroyed || sock.readyState === 'closed') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    sock.once('close', () => { clearTimeout(t); resolve(true); });
+  });
+}
+
+/** CPU seconds the process has used (user + system). */
+async function cpuSeconds(pid) {
+  const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+test('out of descriptors: the server neither spins nor floods its log, and serves again afterwards', async (t) => {
+  const s = await startServer({ stun: false, wrapper: ['prlimit', '--nofile=64'],
+    args: ['--max-connections-per-ip', '0', '--handshake-rate', '0'] });
+  t.after(async () => assert.equal((await s.close()).code, 0));
+  const socks = [];
+  for (let i = 0; i < 150; i++) socks.push(await hold(s.port));
+  const cpu0 = await cpuSeconds(s.proc.pid);
+  await new Promise((r) => setTimeout(r, 2000));
+  const cpu = await cpuSeconds(s.proc.pid) - cpu0;
+  assert.ok(cpu < 0.6, `server used ${cpu} s of CPU in 2 s while out of descriptors`);
+  const accepts = s.stderr.split('\n').filter((l) => /accept/.test(l)).length;
+  assert.ok(accepts < 250, `${accepts} accept log lines`);
+  // Connections over what fits were closed, not left waiting.
+  const closed = (await Promise.all(socks.map((c) => closedWithin(c, 500)))).filter(Boolean).length;
+  assert.ok(closed >= 50, `${closed} of 150 closed`);
+  for (const c of socks) c.destroy();
+  await new Promise((r) => setTimeout(r, 300));
+  await healthy(s);
+  const m = await s.metrics();
+  assert.ok(m['mediacore_connections_refused_total{reason="descriptors"}'] >= 1);
+  assert.ok(m.mediacore_accept_failures_total >= 1);
+});
+
+test('per-address limits: connections held and handshakes per second, other addresses unaffected', async (t) => {
+  const s = await startServer({ stun: false,
+    args: ['--max-connections-per-ip', '3', '--handshake-rate', '1', '--handshake-burst', '5', '--idle-timeout', '0'] });
+  t.after(async () => assert.equal((await s.close()).code, 0));
+  const three = await Promise.all([1, 2, 3].map(() => TestClient.open(s.wsUrl, { localAddress: '127.0.0.2' })));
+  await assert.rejects(TestClient.open(s.wsUrl, { localAddress: '127.0.0.2' }));
+  // Plain HTTP counts too.
+  const h = await hold(s.port, '127.0.0.2');
+  assert.ok(await closedWithin(h, 1000), 'a fourth HTTP connection from the same address is closed');
+  const other = await TestClient.open(s.wsUrl, { localAddress: '127.0.0.3' });
+  assert.equal((await other.request({ type: 'login', name: 'other' })).success, true);
+  await three[0].close();
+  await new Promise((r) => setTimeout(r, 200));
+  // The place is free again, but this address has used its burst of 5 handshakes (3 + 1 refused + 1 HTTP).
+  await assert.rejects(TestClient.open(s.wsUrl, { localAddress: '127.0.0.2' }));
+  await new Promise((r) => setTimeout(r, 1100));
+  const again = await TestClient.open(s.wsUrl, { localAddress: '127.0.0.2' });
+  const m = await s.metrics();
+  assert.ok(m['mediacore_connections_refused_total{reason="per_ip"}'] >= 2);
+  assert.ok(m['mediacore_connections_refused_total{reason="handshake_rate"}'] >= 1);
+  await Promise.all([...three.slice(1), other, again].map((c) => c.close()));
 });
