@@ -19,6 +19,21 @@
 #define MC_SERVER_VERSION "0.1.0"
 #define MC_SERVER_MAX_ORIGINS 16
 
+/* TLS (--tls-cert): TLS 1.2 or later, and forward-secret AEAD suites only: ECDHE with AES-GCM
+ * or ChaCha20-Poly1305 for TLS 1.2 (no static RSA key exchange, no CBC, no finite-field DHE),
+ * and TLS 1.3's three suites in OpenSSL's default order (all of them ECDHE/AEAD by design).
+ * Set explicitly so that the system's OpenSSL configuration cannot widen them. */
+#define MC_SERVER_TLS12_CIPHERS                                                         \
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"                        \
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"                        \
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+#define MC_SERVER_TLS13_CIPHERS \
+    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
+/* Strict-Transport-Security on every https response: one year (365 days), the shortest
+ * max-age that HSTS preload lists accept, because browsers keep the pin for its whole life;
+ * no includeSubDomains: this server cannot know whether its host's subdomains speak https. */
+#define MC_SERVER_HSTS "max-age=31536000"
+
 /* Event loops: libev over epoll (scales to many sockets), or libwebsockets' own poll(). */
 enum { MC_LOOP_EPOLL = 0, MC_LOOP_POLL = 1 };
 
