@@ -1,16 +1,18 @@
 # Signaling (issue 3): the protocol engine and the session registry (src/core/mc_signal.*,
-# registry.*), the STUN Binding responder (src/core/stun.*), their tests and fuzzers, and
+# registry.*), the STUN Binding responder (src/core/stun.*) and its per-source rate limit
+# (src/core/rate_table.*), their tests and fuzzers, and
 # the native programs built on them: the server (src/server) and the load generator
 # (tools/loadgen). Native only: the browser talks to the server, it does not run it.
 if(MC_NATIVE)
   pkg_check_modules(MC_CJSON REQUIRED IMPORTED_TARGET libcjson)
   pkg_check_modules(MC_LWS REQUIRED IMPORTED_TARGET libwebsockets)
 
-  mc_core_sources(src/core/registry.c src/core/mc_signal.c src/core/stun.c)
+  mc_core_sources(src/core/registry.c src/core/mc_signal.c src/core/stun.c src/core/rate_table.c)
   mc_native_libraries(PkgConfig::MC_CJSON)
 
   mc_native_test(test_signal tests/native/test_signal.c)
   mc_native_test(test_stun tests/native/test_stun.c)
+  mc_native_test(test_rate_table tests/native/test_rate_table.c)
   mc_fuzzer(fuzz_signal tests/fuzz/fuzz_signal.c SEEDS tests/fuzz/fuzz_signal)
   mc_fuzzer(fuzz_stun tests/fuzz/fuzz_stun.c SEEDS tests/fuzz/fuzz_stun)
 
