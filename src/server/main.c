@@ -344,6 +344,7 @@ out:
         ev_loop_destroy(srv.ev_loop);
     if (srv.signal_fd >= 0)
         close(srv.signal_fd);
+    mc_stun_udp_close(&srv);
     mc_signal_destroy(srv.signal);
     mc_registry_destroy(srv.registry);
     free(srv.batch);

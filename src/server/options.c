@@ -22,6 +22,8 @@ void mc_server_options_default(mc_server_options *opt)
     opt->burst = 400;
     opt->max_connections = 16384;
     opt->idle_timeout = 30;
+    opt->stun_rate = 20;
+    opt->stun_burst = 100;
 }
 
 static void usage(FILE *f)
@@ -65,6 +67,10 @@ static void usage(FILE *f)
 "      --max-connections N    concurrent WebSocket connections; more are refused (default %d)\n"
 "      --idle-timeout SECS    ping a connection silent this long, close it if no pong\n"
 "                             follows within half as long again; 0: never (default %d)\n"
+"      --stun-rate N          STUN answers per second per source address (IPv4 address or\n"
+"                             IPv6 /64, any port); requests over it get no answer, so the\n"
+"                             responder is no use as a reflector; 0: unlimited (default %g)\n"
+"      --stun-burst N         STUN answers a source address may get at once (default %g)\n"
 "\n"
 "Other:\n"
 "      --event-loop epoll|poll  libev over epoll (default; cost independent of the number\n"
@@ -78,7 +84,8 @@ static void usage(FILE *f)
 "connection (1001) and exits 0.\n",
             d.port, d.web_root, d.stun_port, MC_SERVER_MAX_ORIGINS,
             d.signal.max_message, d.signal.max_name, d.signal.max_depth, d.rate, d.burst,
-            d.max_queue_bytes, d.max_queue_messages, d.max_connections, d.idle_timeout);
+            d.max_queue_bytes, d.max_queue_messages, d.max_connections, d.idle_timeout,
+            d.stun_rate, d.stun_burst);
 }
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -125,7 +132,8 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 enum {
     OPT_STUN_PORT = 256, OPT_PUBLIC_HOST, OPT_TLS_CERT, OPT_TLS_KEY, OPT_ORIGIN,
     OPT_MAX_MESSAGE, OPT_MAX_NAME, OPT_MAX_DEPTH, OPT_RATE, OPT_BURST, OPT_MAX_QUEUE,
-    OPT_MAX_QUEUE_MESSAGES, OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT, OPT_EVENT_LOOP
+    OPT_MAX_QUEUE_MESSAGES, OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT, OPT_EVENT_LOOP,
+    OPT_STUN_RATE, OPT_STUN_BURST
 };
 
 int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
@@ -152,6 +160,8 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
         { "log-level", required_argument, NULL, 'l' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "stun-rate", required_argument, NULL, OPT_STUN_RATE },
+        { "stun-burst", required_argument, NULL, OPT_STUN_BURST },
         { NULL, 0, NULL, 0 }
     };
     long v;
@@ -244,6 +254,14 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
                 opt->event_loop = MC_LOOP_POLL;
             else
                 return bad("--event-loop is epoll or poll, not \"%s\"", optarg);
+            break;
+        case OPT_STUN_RATE:
+            if (parse_double(optarg, 0, 1e9, &opt->stun_rate))
+                return bad("--stun-rate needs a number of answers per second (0: no limit)");
+            break;
+        case OPT_STUN_BURST:
+            if (parse_double(optarg, 1, 1e9, &opt->stun_burst))
+                return bad("--stun-burst needs a number of answers, at least 1");
             break;
         case 'l':
             if (strcmp(optarg, "error") == 0)

@@ -15,6 +15,7 @@
 
 #include "registry.h"
 #include "mc_signal.h"
+#include "rate_table.h"
 
 #define MC_SERVER_VERSION "0.1.0"
 #define MC_SERVER_MAX_ORIGINS 16
@@ -33,6 +34,9 @@
  * max-age that HSTS preload lists accept, because browsers keep the pin for its whole life;
  * no includeSubDomains: this server cannot know whether its host's subdomains speak https. */
 #define MC_SERVER_HSTS "max-age=31536000"
+
+/* Source addresses the STUN rate limit remembers at once (see stun_udp.c): 272 KiB. */
+#define MC_SERVER_STUN_SOURCES 4096
 
 /* Event loops: libev over epoll (scales to many sockets), or libwebsockets' own poll(). */
 enum { MC_LOOP_EPOLL = 0, MC_LOOP_POLL = 1 };
@@ -60,6 +64,8 @@ typedef struct mc_server_options {
     int max_connections;          /* concurrent WebSocket connections */
     int idle_timeout;             /* seconds without a pong before a ping; 0: off */
     int event_loop;               /* MC_LOOP_EPOLL or MC_LOOP_POLL */
+    double stun_rate;             /* STUN answers per second per source address; 0: no limit */
+    double stun_burst;            /* STUN answers a source address may get at once */
 } mc_server_options;
 
 /** Counters the transport keeps (the protocol's own are in mc_signal_stats). */
@@ -78,6 +84,7 @@ typedef struct mc_server_counters {
     uint64_t stun_received;       /* UDP datagrams received on the STUN port */
     uint64_t stun_answered;       /* Binding responses (success or 420) sent */
     uint64_t stun_dropped;        /* datagrams not answered (not STUN, not a request, ...) */
+    uint64_t stun_rate_limited;   /* Binding requests not answered: over --stun-rate */
 } mc_server_counters;
 
 typedef struct ws_conn ws_conn;
@@ -106,6 +113,7 @@ typedef struct mc_server {
     int64_t started_us;
     unsigned char *batch;         /* LWS_PRE + 64 KiB: queued messages framed for one write */
     mc_server_counters counters;
+    mc_rate_table *stun_limits;   /* per-source STUN token buckets; NULL: no limit */
 } mc_server;
 
 /* options.c */
@@ -142,6 +150,8 @@ size_t mc_http_session_size(void);
 int mc_stun_udp_open(mc_server *srv);
 int mc_stun_udp_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                          void *in, size_t len);
+/* Free what mc_stun_udp_open() allocated (the socket itself belongs to libwebsockets). */
+void mc_stun_udp_close(mc_server *srv);
 
 /* metrics.c: the Prometheus text for /metrics, into a malloc'd buffer (NULL on OOM). */
 char *mc_metrics_render(const mc_server *srv, size_t *len);
