@@ -129,6 +129,24 @@ static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
     lws_cancel_service(((mc_server *)w->data)->context);
 }
 
+/*
+ * The vhost's TLS settings (with --tls-cert): no TLS 1.0 or 1.1, the suites in server.h
+ * (libwebsockets hands them to SSL_CTX_set_cipher_list and SSL_CTX_set_ciphersuites), and
+ * Strict-Transport-Security on every response libwebsockets writes a status line for (files,
+ * /healthz, /metrics, redirects, errors), as one of the vhost's canned headers. `hsts` must
+ * outlive the vhost.
+ */
+static void setup_tls(struct lws_context_creation_info *info,
+                      const struct lws_protocol_vhost_options *hsts)
+{
+    info->ssl_cipher_list = MC_SERVER_TLS12_CIPHERS;
+    info->tls1_3_plus_cipher_list = MC_SERVER_TLS13_CIPHERS;
+    /* OpenSSL 3's default security level already refuses TLS 1.0/1.1, but a system
+     * openssl.cnf can lower it; these options hold whatever the configuration says. */
+    info->ssl_options_set = (long)(SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1);
+    info->headers = hsts;
+}
+
 static int64_t now_us(void)
 {
     struct timespec ts;
@@ -140,6 +158,9 @@ static int64_t now_us(void)
 int main(int argc, char **argv)
 {
     static const lws_retry_bo_t no_retry;
+    static const struct lws_protocol_vhost_options hsts = {
+        NULL, NULL, "strict-transport-security:", MC_SERVER_HSTS
+    };
     mc_server srv;
     struct lws_context_creation_info info;
     struct lws_protocols protocols[6];
@@ -261,6 +282,8 @@ int main(int argc, char **argv)
     info.ssl_cert_filepath = srv.opt.tls_cert;
     info.ssl_private_key_filepath = srv.opt.tls_key;
     info.alpn = "http/1.1";            /* no h2: WebSockets stay plain HTTP/1.1 upgrades */
+    if (srv.opt.tls_cert != NULL)
+        setup_tls(&info, &hsts);
     srv.vhost = lws_create_vhost(srv.context, &info);
     if (srv.vhost == NULL) {
         mc_server_log(&srv, MC_LOG_ERROR, "cannot set up the server%s",
@@ -315,6 +338,7 @@ out:
         ev_loop_destroy(srv.ev_loop);
     if (srv.signal_fd >= 0)
         close(srv.signal_fd);
+    mc_stun_udp_close(&srv);
     mc_signal_destroy(srv.signal);
     mc_registry_destroy(srv.registry);
     free(srv.batch);

@@ -153,6 +153,9 @@ char *mc_metrics_render(const mc_server *srv, size_t *len)
            c->stun_answered);
     metric(&t, "mediacore_stun_dropped_total", "counter",
            "STUN datagrams not answered (malformed, not a Binding request).", c->stun_dropped);
+    metric(&t, "mediacore_stun_rate_limited_total", "counter",
+           "STUN Binding requests not answered: over the per-source rate (--stun-rate).",
+           c->stun_rate_limited);
     metric(&t, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
            (uint64_t)resident_bytes());
     put(&t, "# HELP mediacore_uptime_seconds Seconds since the server started.\n"

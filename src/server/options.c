@@ -25,6 +25,8 @@ void mc_server_options_default(mc_server_options *opt)
     opt->handshake_rate = 100;
     opt->handshake_burst = 500;
     opt->idle_timeout = 30;
+    opt->stun_rate = 20;
+    opt->stun_burst = 100;
 }
 
 static void usage(FILE *f)
@@ -46,7 +48,10 @@ static void usage(FILE *f)
 "      --stun-port N|off      UDP port of the STUN responder (default %d; 0: any free port)\n"
 "      --public-host NAME     host name in the stun: URL handed out at login (default: the\n"
 "                             Host header the client connected with)\n"
-"      --tls-cert FILE        PEM certificate: serve https:// and wss:// instead\n"
+"      --tls-cert FILE        PEM certificate: serve https:// and wss:// instead, TLS 1.2\n"
+"                             or later with forward-secret AEAD suites only (TLS 1.2:\n"
+"                             ECDHE with AES-GCM or ChaCha20-Poly1305), and\n"
+"                             Strict-Transport-Security: " MC_SERVER_HSTS " (1 year)\n"
 "      --tls-key FILE         PEM private key of --tls-cert\n"
 "      --allow-origin ORIGIN  accept WebSocket upgrades only from this Origin (e.g.\n"
 "                             https://example.org); repeat for more (up to %d). Default:\n"
@@ -71,6 +76,10 @@ static void usage(FILE *f)
 "      --handshake-burst N    new connections one address may open at once (default %g)\n"
 "      --idle-timeout SECS    ping a connection silent this long, close it if no pong\n"
 "                             follows within half as long again; 0: never (default %d)\n"
+"      --stun-rate N          STUN answers per second per source address (IPv4 address or\n"
+"                             IPv6 /64, any port); requests over it get no answer, so the\n"
+"                             responder is no use as a reflector; 0: unlimited (default %g)\n"
+"      --stun-burst N         STUN answers a source address may get at once (default %g)\n"
 "\n"
 "Other:\n"
 "      --event-loop epoll|poll  libev over epoll (default; cost independent of the number\n"
@@ -85,7 +94,7 @@ static void usage(FILE *f)
             d.port, d.web_root, d.stun_port, MC_SERVER_MAX_ORIGINS,
             d.signal.max_message, d.signal.max_name, d.signal.max_depth, d.rate, d.burst,
             d.max_queue_bytes, d.max_queue_messages, d.max_connections, d.max_connections_per_ip,
-            d.handshake_rate, d.handshake_burst, d.idle_timeout);
+            d.handshake_rate, d.handshake_burst, d.idle_timeout, d.stun_rate, d.stun_burst);
 }
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -133,7 +142,7 @@ enum {
     OPT_STUN_PORT = 256, OPT_PUBLIC_HOST, OPT_TLS_CERT, OPT_TLS_KEY, OPT_ORIGIN,
     OPT_MAX_MESSAGE, OPT_MAX_NAME, OPT_MAX_DEPTH, OPT_RATE, OPT_BURST, OPT_MAX_QUEUE,
     OPT_MAX_QUEUE_MESSAGES, OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT, OPT_EVENT_LOOP,
-    OPT_MAX_PER_IP, OPT_HANDSHAKE_RATE, OPT_HANDSHAKE_BURST
+    OPT_MAX_PER_IP, OPT_HANDSHAKE_RATE, OPT_HANDSHAKE_BURST, OPT_STUN_RATE, OPT_STUN_BURST
 };
 
 int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
@@ -163,6 +172,8 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
         { "log-level", required_argument, NULL, 'l' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "stun-rate", required_argument, NULL, OPT_STUN_RATE },
+        { "stun-burst", required_argument, NULL, OPT_STUN_BURST },
         { NULL, 0, NULL, 0 }
     };
     long v;
@@ -271,6 +282,14 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
                 opt->event_loop = MC_LOOP_POLL;
             else
                 return bad("--event-loop is epoll or poll, not \"%s\"", optarg);
+            break;
+        case OPT_STUN_RATE:
+            if (parse_double(optarg, 0, 1e9, &opt->stun_rate))
+                return bad("--stun-rate needs a number of answers per second (0: no limit)");
+            break;
+        case OPT_STUN_BURST:
+            if (parse_double(optarg, 1, 1e9, &opt->stun_burst))
+                return bad("--stun-burst needs a number of answers, at least 1");
             break;
         case 'l':
             if (strcmp(optarg, "error") == 0)

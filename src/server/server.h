@@ -21,6 +21,24 @@
 #define MC_SERVER_VERSION "0.1.0"
 #define MC_SERVER_MAX_ORIGINS 16
 
+/* TLS (--tls-cert): TLS 1.2 or later, and forward-secret AEAD suites only: ECDHE with AES-GCM
+ * or ChaCha20-Poly1305 for TLS 1.2 (no static RSA key exchange, no CBC, no finite-field DHE),
+ * and TLS 1.3's three suites in OpenSSL's default order (all of them ECDHE/AEAD by design).
+ * Set explicitly so that the system's OpenSSL configuration cannot widen them. */
+#define MC_SERVER_TLS12_CIPHERS                                                         \
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"                        \
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"                        \
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+#define MC_SERVER_TLS13_CIPHERS \
+    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
+/* Strict-Transport-Security on every https response: one year (365 days), the shortest
+ * max-age that HSTS preload lists accept, because browsers keep the pin for its whole life;
+ * no includeSubDomains: this server cannot know whether its host's subdomains speak https. */
+#define MC_SERVER_HSTS "max-age=31536000"
+
+/* Source addresses the STUN rate limit remembers at once (see stun_udp.c): 272 KiB. */
+#define MC_SERVER_STUN_SOURCES 4096
+
 /* Event loops: libev over epoll (scales to many sockets), or libwebsockets' own poll(). */
 enum { MC_LOOP_EPOLL = 0, MC_LOOP_POLL = 1 };
 
@@ -50,6 +68,8 @@ typedef struct mc_server_options {
     double handshake_burst;       /* new connections one address may open at once */
     int idle_timeout;             /* seconds without a pong before a ping; 0: off */
     int event_loop;               /* MC_LOOP_EPOLL or MC_LOOP_POLL */
+    double stun_rate;             /* STUN answers per second per source address; 0: no limit */
+    double stun_burst;            /* STUN answers a source address may get at once */
 } mc_server_options;
 
 /** Counters the transport keeps (the protocol's own are in mc_signal_stats). */
@@ -76,6 +96,7 @@ typedef struct mc_server_counters {
     uint64_t stun_answered;       /* Binding responses (success or 420) sent */
     uint64_t stun_dropped;        /* datagrams not answered (not STUN, not a request, ...) */
     uint64_t log_suppressed;      /* log lines left out by the rate bound (log.c) */
+    uint64_t stun_rate_limited;   /* Binding requests not answered: over --stun-rate */
 } mc_server_counters;
 
 /** The log's rate bound (log.c). */
@@ -118,6 +139,7 @@ typedef struct mc_server {
     unsigned char *batch;         /* LWS_PRE + 64 KiB: queued messages framed for one write */
     mc_server_counters counters;
     mc_server_log_state log;
+    mc_rate_table *stun_limits;   /* per-source STUN token buckets; NULL: no limit */
 } mc_server;
 
 /* options.c */
@@ -181,6 +203,8 @@ void mc_listener_close(mc_server *srv);
 int mc_stun_udp_open(mc_server *srv);
 int mc_stun_udp_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                          void *in, size_t len);
+/* Free what mc_stun_udp_open() allocated (the socket itself belongs to libwebsockets). */
+void mc_stun_udp_close(mc_server *srv);
 
 /* metrics.c: the Prometheus text for /metrics, into a malloc'd buffer (NULL on OOM). */
 char *mc_metrics_render(const mc_server *srv, size_t *len);

@@ -4,6 +4,15 @@
  * libwebsockets as a raw descriptor. Each readable event drains up to 64 datagrams; each
  * gets the answer mc_stun_respond() writes, or nothing. IPv4 clients on the dual-stack
  * socket (::ffff:a.b.c.d) are answered with an IPv4 XOR-MAPPED-ADDRESS.
+ *
+ * Per-source rate limit (--stun-rate, --stun-burst): an answer costs its source a token
+ * from a bucket in an mc_rate_table (src/core/rate_table.h: 4096 sources, least recently
+ * seen forgotten first, SipHash keyed with a random seed). A source is an IPv4 address or an
+ * IPv6 /64, without the port: UDP sources can be forged, and a reflection attack names its
+ * victim's address with whatever ports it likes, so a per-port limit would not hold it;
+ * an IPv6 host (or an attacker aiming at one network) has a whole /64 to pick from. Only
+ * datagrams that would be answered take a token; the others are dropped anyway. A request
+ * over the limit gets no answer and counts in stun_rate_limited.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,11 +20,27 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server.h"
 #include "stun.h"
+
+/* The per-source token buckets, keyed with a random seed. Returns 0 or -1 (no memory). */
+static int create_limits(mc_server *srv)
+{
+    mc_rate_table_config cfg;
+
+    mc_rate_table_config_default(&cfg);
+    cfg.rate = srv->opt.stun_rate;
+    cfg.burst = srv->opt.stun_burst;
+    cfg.capacity = MC_SERVER_STUN_SOURCES;
+    if (getrandom(cfg.seed, sizeof(cfg.seed), 0) != (ssize_t)sizeof(cfg.seed))
+        mc_server_log(srv, MC_LOG_WARN, "getrandom failed: hashing STUN sources with a fixed key");
+    return mc_rate_table_create(&cfg, &srv->stun_limits) == MC_OK ? 0 : -1;
+}
 
 int mc_stun_udp_open(mc_server *srv)
 {
@@ -39,7 +64,40 @@ int mc_stun_udp_open(mc_server *srv)
         return -1;
     }
     srv->stun_fd = fd;
+    if (srv->opt.stun_rate > 0 && create_limits(srv) != 0) {
+        mc_server_log(srv, MC_LOG_ERROR, "STUN: out of memory for the rate limit table");
+        return -1;
+    }
     return 0;
+}
+
+/* The rate limit table goes; the socket is libwebsockets' to close. */
+void mc_stun_udp_close(mc_server *srv)
+{
+    mc_rate_table_destroy(srv->stun_limits);
+    srv->stun_limits = NULL;
+}
+
+/* CLOCK_MONOTONIC in microseconds: the rate table's clock. */
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* May `a` have another answer now? IPv4: the address; IPv6: its /64 (see the top). */
+static int within_rate(mc_server *srv, const mc_stun_address *a)
+{
+    uint8_t key[1 + 8];
+    size_t len = a->family == 4 ? 4 : 8;
+
+    if (srv->stun_limits == NULL)
+        return 1;
+    key[0] = (uint8_t)a->family;
+    memcpy(key + 1, a->addr, len);
+    return mc_rate_table_take(srv->stun_limits, key, 1 + len, mono_us()) == MC_OK;
 }
 
 /* The sender as an mc_stun_address; IPv4-mapped IPv6 becomes IPv4. */
@@ -87,6 +145,10 @@ static void drain(mc_server *srv, int fd)
         if ((size_t)r > sizeof(in) || to_stun_address(&from, &a) != 0 ||
             mc_stun_respond(in, (size_t)r, &a, out, sizeof(out), &n) != MC_OK || n == 0) {
             srv->counters.stun_dropped++;
+            continue;
+        }
+        if (!within_rate(srv, &a)) {
+            srv->counters.stun_rate_limited++;
             continue;
         }
         if (sendto(fd, out, n, MSG_DONTWAIT, (struct sockaddr *)&from, fl) == (ssize_t)n)

@@ -102,6 +102,8 @@ test('two pages call, see each other, filter, hang up, call again; clear message
   // Browsers asked our STUN responder for their address.
   const m = await env.server.metrics();
   assert.ok(m.mediacore_stun_answered_total > 0, 'no STUN Binding answered');
+  // Two browsers on one address (127.0.0.1), three calls: the per-source limit never bit.
+  assert.equal(m.mediacore_stun_rate_limited_total, 0, 'Chromium was rate-limited');
 
   assert.deepEqual(a.errors, []);
   assert.deepEqual(b.errors, []);

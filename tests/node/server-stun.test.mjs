@@ -1,12 +1,14 @@
 // The server's STUN responder on UDP: Binding requests from Node's dgram and from coturn's
-// turnutils_stunclient (an independent implementation), malformed datagrams, and the
-// no-amplification bound.
+// turnutils_stunclient (an independent implementation), malformed datagrams, the
+// no-amplification bound, and the per-source rate limit (--stun-rate, --stun-burst).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { startServer } from '../lib/server.mjs';
+import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServer, serverBinary } from '../lib/server.mjs';
 
 const srv = await startServer();
 test.after(async () => assert.equal((await srv.close()).code, 0));
@@ -139,4 +141,79 @@ test("coturn's turnutils_stunclient gets our address", async () => {
   assert.doesNotMatch(out, /error|Cannot read|not a STUN/i);
   const m = await srv.metrics();
   assert.ok(m.mediacore_stun_answered_total >= 1);
+});
+
+/** A UDP socket bound to `host` that counts the replies it gets. */
+async function counter(host = '127.0.0.1') {
+  const sock = dgram.createSocket('udp4');
+  const c = { sock, replies: 0 };
+  sock.on('message', (msg) => { if (msg.readUInt16BE(0) === 0x0101) c.replies++; });
+  await new Promise((resolve) => sock.bind(0, host, resolve));
+  return c;
+}
+
+test('one source gets at most burst + rate x time answers, whatever its ports; others are still answered', async (t) => {
+  const RATE = 10;
+  const BURST = 20;
+  const s = await startServer({ args: ['--stun-rate', String(RATE), '--stun-burst', String(BURST)] });
+  const socks = [];
+  t.after(async () => {
+    for (const c of socks) c.sock.close();
+    assert.equal((await s.close()).code, 0);
+  });
+  const before = await s.metrics();
+  assert.equal(before.mediacore_stun_rate_limited_total, 0);
+
+  // 200 Binding requests as fast as they go from one address, spread over 10 ports (what a
+  // spoofed flood does: a per-port limit would not hold it).
+  for (let i = 0; i < 10; i++) socks.push(await counter());
+  const start = performance.now();
+  const sends = [];
+  for (let i = 0; i < 200; i++) {
+    sends.push(promisify(socks[i % 10].sock.send.bind(socks[i % 10].sock))(bindingRequest(randomBytes(12)),
+      s.stunPort, '127.0.0.1'));
+  }
+  await Promise.all(sends);
+  await sleep(300);                        // the answers that are coming have come
+  const elapsed = (performance.now() - start) / 1000;
+  const answered = socks.reduce((n, c) => n + c.replies, 0);
+  const after = await s.metrics();
+  const received = after.mediacore_stun_received_total - before.mediacore_stun_received_total;
+  const limited = after.mediacore_stun_rate_limited_total - before.mediacore_stun_rate_limited_total;
+  assert.ok(answered >= BURST, `only ${answered} answered`);
+  assert.ok(answered <= BURST + RATE * elapsed, `${answered} answered in ${elapsed.toFixed(3)} s`);
+  assert.equal(after.mediacore_stun_answered_total - before.mediacore_stun_answered_total, answered);
+  assert.equal(after.mediacore_stun_dropped_total - before.mediacore_stun_dropped_total, 0);
+  // (All 200 normally arrive; a loaded kernel may drop a few from the socket buffer.)
+  assert.ok(received <= 200 && received > BURST + RATE * elapsed, `${received} received`);
+  assert.equal(limited, received - answered, 'every request not answered is counted as rate-limited');
+
+  // Another address (127.0.0.2 is loopback too) is answered at once.
+  const other = await counter('127.0.0.2');
+  socks.push(other);
+  other.sock.send(bindingRequest(randomBytes(12)), s.stunPort, '127.0.0.1');
+  // And the flooded address gets tokens back as time passes (RATE per second).
+  await sleep(1000 / RATE * 2);
+  socks[0].sock.send(bindingRequest(randomBytes(12)), s.stunPort, '127.0.0.1');
+  const quiet = socks[0].replies;
+  await sleep(300);
+  assert.equal(other.replies, 1, 'a second source was not answered');
+  assert.equal(socks[0].replies, quiet + 1, 'no answer after the bucket refilled');
+});
+
+test('--stun-rate and --stun-burst: documented, checked', async () => {
+  const run = promisify(execFile);
+  const { stdout } = await run(serverBinary(), ['--help']);
+  assert.match(stdout, /--stun-rate N/);
+  assert.match(stdout, /--stun-burst N/);
+  for (const args of [['--stun-rate', '-1'], ['--stun-rate', 'x'], ['--stun-burst', '0'], ['--stun-burst', '']]) {
+    await assert.rejects(run(serverBinary(), args), (err) => {
+      assert.equal(err.code, 2, `${args}: exit ${err.code}`);
+      assert.match(err.stderr, /--stun-(rate|burst)/);
+      return true;
+    });
+  }
+  // The shared server runs with the defaults: the Binding requests above were all answered.
+  const m = await srv.metrics();
+  assert.equal(m.mediacore_stun_rate_limited_total, 0);
 });
