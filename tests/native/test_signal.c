@@ -988,6 +988,260 @@ static void test_payload_raw(void)
     world_free(&w);
 }
 
+/* ---- calls: who hears a leave (security issue, items 9 and 10) ---- */
+
+#define LOGIN_ALL(w) do { login_ok((w), 0, "a"); login_ok((w), 1, "b"); login_ok((w), 2, "c"); \
+                          login_ok((w), 3, "m"); } while (0)
+
+static void call(world *w, int from, const char *to_name, int to)
+{
+    char msg[128];
+    const char *from_name = mc_signal_session_name(w->s[from]);
+
+    snprintf(msg, sizeof(msg), "{\"type\":\"offer\",\"name\":\"%s\",\"offer\":{}}", to_name);
+    MC_CHECK_EQ(feed(w, from, msg), MC_OK);
+    snprintf(msg, sizeof(msg), "{\"type\":\"answer\",\"name\":\"%s\",\"answer\":{}}", from_name);
+    MC_CHECK_EQ(feed(w, to, msg), MC_OK);
+    drain(w, from);
+    drain(w, to);
+}
+
+/* An offer, then a leave, from someone the victim never answered must not hang up the
+ * victim's call with somebody else: book clients hang up on any leave. */
+static void test_stray_leave(void)
+{
+    world w;
+    cJSON *m;
+
+    world_init(&w, NULL, 1);
+    LOGIN_ALL(&w);
+    call(&w, 0, "b", 1);                       /* a and b in a call */
+
+    /* m offers b (b sees the offer: it may answer), then leaves: b hears nothing. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "offer");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[1]), MC_SIGNAL_CALL_OFFER_SENT);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[3]), MC_SIGNAL_CALL_OFFER_RECEIVED);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"leave\",\"name\":\"b\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 1);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[3]), 0);
+    /* The same with a nameless leave, and with a disconnect. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"leave\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 1);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+    /* An answer nobody asked for is relayed (as the book did) but makes no call. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"answer\",\"name\":\"a\",\"answer\":{}}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "answer");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[0]), 0);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"leave\",\"name\":\"a\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 0);
+    /* Candidates change nothing either. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"candidate\",\"name\":\"a\",\"candidate\":{}}"), MC_OK);
+    drain(&w, 0);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[0]), 0);
+    mc_signal_session_close(w.sig, w.s[3]);
+    w.s[3] = NULL;
+    EXPECT_NOTHING(&w, 0);
+    EXPECT_NOTHING(&w, 1);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[0], w.s[1]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_STR(mc_signal_session_peer(w.s[1]), "a");
+
+    /* The call partner's leave does reach b. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"name\":\"b\"}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    MC_CHECK_STR(str(m, "from"), "a");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[1]), 0);
+
+    /* A cancelled offer reaches a callee in no call, and a refusal reaches the caller. */
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"leave\",\"name\":\"b\"}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "from"), "c");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+    call(&w, 0, "b", 1);                       /* b takes a's call instead */
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"leave\",\"name\":\"c\"}"), MC_OK);
+    m = take(&w, 2);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    MC_CHECK_STR(str(m, "from"), "b");
+    cJSON_Delete(m);
+    EXPECT_NOTHING(&w, 0);
+    world_free(&w);
+}
+
+/* Every peer is tracked, and told on a disconnect or a nameless leave. */
+static void test_many_peers(void)
+{
+    world w;
+    cJSON *m;
+    int i;
+
+    world_init(&w, NULL, 1);
+    LOGIN_ALL(&w);
+    call(&w, 0, "b", 1);
+    call(&w, 0, "c", 2);
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[0]), 2);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[0], w.s[1]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[0], w.s[2]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_STR(mc_signal_session_peer(w.s[0]), "c");     /* the most recent */
+    mc_signal_session_close(w.sig, w.s[0]);
+    w.s[0] = NULL;
+    for (i = 1; i <= 2; i++) {
+        m = take(&w, i);
+        MC_CHECK_STR(str(m, "type"), "leave");
+        MC_CHECK_STR(str(m, "from"), "a");
+        cJSON_Delete(m);
+        MC_CHECK_EQ(mc_signal_session_peer_count(w.s[i]), 0);
+    }
+
+    /* A nameless leave hangs up every call. */
+    MC_CHECK_EQ(mc_signal_session_open(w.sig, &w.conns[0], &w.s[0]), MC_OK);
+    login_ok(&w, 0, "a");
+    call(&w, 1, "a", 0);
+    call(&w, 2, "a", 0);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\"}"), MC_OK);
+    for (i = 1; i <= 2; i++) {
+        m = take(&w, i);
+        MC_CHECK_STR(str(m, "type"), "leave");
+        cJSON_Delete(m);
+    }
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[0]), 0);
+
+    /* Re-offers, glare and renegotiation keep one record per pair. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":1}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":2}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"a\",\"offer\":3}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[0]), 1);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[0], w.s[1]),
+                MC_SIGNAL_CALL_OFFER_SENT | MC_SIGNAL_CALL_OFFER_RECEIVED);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"answer\",\"name\":\"b\",\"answer\":3}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[0]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"a\",\"offer\":4}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[0]), MC_SIGNAL_CALL_ANSWERED);
+    drain(&w, 0);
+    drain(&w, 1);
+    world_free(&w);
+}
+
+/* The limit on peers: stale offers give way, calls do not. */
+static void test_peer_limit(void)
+{
+    mc_signal_config cfg;
+    world w;
+    cJSON *m;
+
+    mc_signal_config_default(&cfg);
+    MC_CHECK_EQ(cfg.max_peers, 16);
+    cfg.max_peers = 0;
+    {
+        mc_signal_io io = { t_send, NULL, NULL, NULL };
+        mc_registry *r;
+        mc_signal *sg;
+
+        MC_CHECK_EQ(mc_registry_create_memory(NULL, &r), MC_OK);
+        MC_CHECK_EQ(mc_signal_create(&cfg, r, &io, NULL, &sg), MC_EINVAL);
+        mc_registry_destroy(r);
+    }
+    cfg.max_peers = 2;
+    world_init(&w, &cfg, 1);
+    LOGIN_ALL(&w);
+    login_ok(&w, 4, "d");
+    login_ok(&w, 5, "e");
+
+    /* a in two calls: a third offer, either way, is refused and not relayed. */
+    call(&w, 0, "b", 1);
+    call(&w, 2, "a", 0);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_ELIMIT);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "code"), "too-many-peers");
+    MC_CHECK_STR(str(m, "name"), "d");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(feed(&w, 4, "{\"type\":\"offer\",\"name\":\"a\",\"offer\":{}}"), MC_ELIMIT);
+    EXPECT_ERROR(&w, 4, "too-many-peers");
+    EXPECT_NOTHING(&w, 0);
+    EXPECT_NOTHING(&w, 4);
+    /* Within existing pairs everything still works. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+
+    /* d's table full of offers it received: a new one pushes out the oldest. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 5, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"leave\",\"name\":\"a\"}"), MC_OK);   /* frees b */
+    drain(&w, 0);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[4], w.s[3]), 0);           /* m's, the oldest */
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[4]), 0);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[4], w.s[5]), MC_SIGNAL_CALL_OFFER_RECEIVED);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[4], w.s[1]), MC_SIGNAL_CALL_OFFER_RECEIVED);
+    drain(&w, 4);
+    EXPECT_NOTHING(&w, 3);                     /* silently */
+
+    /* The sender's own stale offers give way too: m offers b and e, then c. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"e\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[3]), 2);
+    drain(&w, 1);
+    drain(&w, 5);
+    /* c is in a call with a (one of two), so it has room. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"c\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[1]), 0);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[2]), MC_SIGNAL_CALL_OFFER_SENT);
+    drain(&w, 2);
+    world_free(&w);
+}
+
+/* A takeover moves every call; the old connection's close tells nobody. */
+static void test_takeover_calls(void)
+{
+    world w;
+    cJSON *m;
+    char token[40], msg[160];
+    int i;
+
+    world_init(&w, NULL, 1);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"login\",\"name\":\"a\"}"), MC_OK);
+    m = take(&w, 0);
+    snprintf(token, sizeof(token), "%s", str(m, "token"));
+    cJSON_Delete(m);
+    login_ok(&w, 1, "b");
+    login_ok(&w, 2, "c");
+    call(&w, 0, "b", 1);
+    call(&w, 2, "a", 0);
+    snprintf(msg, sizeof(msg), "{\"type\":\"login\",\"name\":\"a\",\"token\":\"%s\"}", token);
+    MC_CHECK_EQ(feed(&w, 3, msg), MC_OK);
+    drain(&w, 3);
+    MC_CHECK_STR(mc_signal_session_name(w.s[3]), "a");
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[3]), 2);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[3]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[2], w.s[3]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[0]), 0);
+    mc_signal_session_close(w.sig, w.s[0]);
+    w.s[0] = NULL;
+    EXPECT_NOTHING(&w, 1);
+    EXPECT_NOTHING(&w, 2);
+    mc_signal_session_close(w.sig, w.s[3]);
+    w.s[3] = NULL;
+    for (i = 1; i <= 2; i++) {
+        m = take(&w, i);
+        MC_CHECK_STR(str(m, "type"), "leave");
+        MC_CHECK_STR(str(m, "from"), "a");
+        cJSON_Delete(m);
+    }
+    world_free(&w);
+}
+
 int main(void)
 {
     MC_RUN_TEST(test_registry);
@@ -1004,5 +1258,9 @@ int main(void)
     MC_RUN_TEST(test_reject);
     MC_RUN_TEST(test_payload_fidelity);
     MC_RUN_TEST(test_payload_raw);
+    MC_RUN_TEST(test_stray_leave);
+    MC_RUN_TEST(test_many_peers);
+    MC_RUN_TEST(test_peer_limit);
+    MC_RUN_TEST(test_takeover_calls);
     return mc_test_finish();
 }
