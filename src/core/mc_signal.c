@@ -7,6 +7,8 @@
 
 #include <cJSON.h>
 
+#include "username.h"
+
 #define TOKEN_BYTES 16
 #define ID_MAX 64              /* bytes of an echoed id string */
 #define ECHO_MAX 64            /* bytes of user text quoted back in error messages */
@@ -24,11 +26,13 @@ struct mc_signal_session {
     mc_signal_session *prev, *next;   /* the engine's list of open sessions */
     void *conn;
     size_t name_len;                  /* 0: not logged in */
+    size_t key_len;
     size_t npeers;                    /* records in use, peers[0..npeers) */
     int has_token;
     char token[TOKEN_BYTES * 2 + 1];
     peer_record *peers;               /* max_peers records, right after the struct */
-    char *name;                       /* max_name + 1 bytes */
+    char *name;                       /* max_name + 1 bytes: the name as typed */
+    char *key;                        /* key_cap bytes: mc_username_key(name) */
 };
 
 struct mc_signal {
@@ -38,6 +42,8 @@ struct mc_signal {
     void *user;
     mc_signal_session *sessions;
     mc_signal_stats stats;
+    size_t key_cap;                   /* bytes for a name key with its NUL: 4 * max_name + 1 */
+    char *key;                        /* key_cap bytes: the key of the name being handled */
     uint64_t clock;                   /* counts offer/answer record changes */
     char *out;                        /* the reply being built */
     size_t out_cap;
@@ -441,7 +447,12 @@ int mc_signal_create(const mc_signal_config *config, mc_registry *registry,
      * 1e9) plus the type, the sender's name twice and an id. */
     sig->out_cap = 2 * config->max_message + 6 * config->max_name + 1024;
     sig->out = malloc(sig->out_cap);
-    if (sig->out == NULL) {
+    /* A key is seldom longer than its name; NFC can triple one (username.h). */
+    sig->key_cap = 4 * config->max_name + 1;
+    sig->key = malloc(sig->key_cap);
+    if (sig->out == NULL || sig->key == NULL) {
+        free(sig->out);
+        free(sig->key);
         free(sig);
         return MC_ENOMEM;
     }
@@ -458,10 +469,11 @@ void mc_signal_destroy(mc_signal *sig)
     for (s = sig->sessions; s != NULL; s = next) {
         next = s->next;
         if (s->name_len != 0)
-            mc_registry_release(sig->registry, s->name, s->name_len, s);
+            mc_registry_release(sig->registry, s->key, s->key_len, s);
         free(s);
     }
     free(sig->out);
+    free(sig->key);
     free(sig);
 }
 
@@ -476,7 +488,7 @@ int mc_signal_session_open(mc_signal *sig, void *conn, mc_signal_session **out)
         return MC_EINVAL;
     /* The struct holds pointers and size_t, so the records right after it are aligned. */
     records = sig->cfg.max_peers * sizeof(peer_record);
-    room = sizeof(*s) + records + sig->cfg.max_name + 1;
+    room = sizeof(*s) + records + sig->cfg.max_name + 1 + sig->key_cap;
     s = malloc(room);
     if (s == NULL)
         return MC_ENOMEM;
@@ -484,7 +496,9 @@ int mc_signal_session_open(mc_signal *sig, void *conn, mc_signal_session **out)
     s->conn = conn;
     s->peers = (peer_record *)(s + 1);
     s->name = (char *)s->peers + records;
+    s->key = s->name + sig->cfg.max_name + 1;
     s->name[0] = '\0';
+    s->key[0] = '\0';
     s->next = sig->sessions;
     if (sig->sessions != NULL)
         sig->sessions->prev = s;
@@ -598,7 +612,7 @@ void mc_signal_session_close(mc_signal *sig, mc_signal_session *s)
     sig->id_len = 0;
     end_all(sig, s);
     if (s->name_len != 0) {
-        mc_registry_release(sig->registry, s->name, s->name_len, s);
+        mc_registry_release(sig->registry, s->key, s->key_len, s);
         sig->stats.users--;
     }
     if (s->prev != NULL)
@@ -614,6 +628,11 @@ void mc_signal_session_close(mc_signal *sig, mc_signal_session *s)
 const char *mc_signal_session_name(const mc_signal_session *s)
 {
     return s != NULL && s->name_len != 0 ? s->name : NULL;
+}
+
+const char *mc_signal_session_key(const mc_signal_session *s)
+{
+    return s != NULL && s->name_len != 0 ? s->key : NULL;
 }
 
 const char *mc_signal_session_peer(const mc_signal_session *s)
@@ -709,19 +728,43 @@ static int take_id(mc_signal *sig, const cJSON *msg)
     return 0;
 }
 
-static int valid_name(const mc_signal *sig, const char *name, size_t len)
+/* The code point at s[0..n) (valid UTF-8, n >= 1). */
+static unsigned long utf8_decode(const unsigned char *s, size_t n)
 {
-    size_t i;
+    size_t k = s[0] < 0x80 ? 1 : utf8_sequence(s, n), i;
+    unsigned long c;
 
-    if (len == 0 || len > sig->cfg.max_name)
-        return 0;
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
+    if (k <= 1)
+        return s[0];
+    c = s[0] & (0x7f >> k);
+    for (i = 1; i < k; i++)
+        c = (c << 6) | (s[i] & 0x3f);
+    return c;
+}
 
-        if (c < 0x20 || c == 0x7f)
-            return 0;
-    }
-    return 1;
+/*
+ * Compute the key of the login or relay name `name` (len bytes) into sig->key. Returns
+ * MC_OK with *key_len set, or the mc_username_key code; for a login `reason` (when not
+ * NULL, `cap` bytes) then says why the name is refused.
+ */
+static int name_key(mc_signal *sig, const char *name, size_t len, size_t *key_len,
+                    char *reason, size_t cap)
+{
+    int rc = mc_username_key(name, len, sig->key, sig->key_cap, key_len);
+
+    if (rc == MC_OK || reason == NULL)
+        return rc;
+    if (rc == MC_ENAME && *key_len >= len)
+        snprintf(reason, cap, "name is empty once spaces are removed");
+    else if (rc == MC_ENAME || rc == MC_EFORMAT)
+        snprintf(reason, cap, "name contains U+%04lX, which names may not contain (control, "
+                 "invisible, unassigned, private-use and styled characters are refused)",
+                 utf8_decode((const unsigned char *)name + *key_len, len - *key_len));
+    else if (rc == MC_EBUFSIZE)
+        snprintf(reason, cap, "name is too long once normalised");
+    else
+        snprintf(reason, cap, "server out of memory");
+    return rc;
 }
 
 static int tokens_equal(const char *a, const char *b, size_t n)
@@ -774,7 +817,8 @@ static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(msg, "name");
     const char *name, *token;
     mc_signal_session *holder;
-    size_t len;
+    size_t len, key_len;
+    char reason[192];
     writer w;
     int rc;
 
@@ -789,16 +833,16 @@ static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
     if (len == 0)
         return reply_login_failed(sig, s, MC_SIGNAL_ERR_INVALID_NAME, "name is empty");
     if (len > sig->cfg.max_name) {
-        char reason[96];
-
         snprintf(reason, sizeof(reason), "name is longer than %zu bytes", sig->cfg.max_name);
         return reply_login_failed(sig, s, MC_SIGNAL_ERR_INVALID_NAME, reason);
     }
-    if (!valid_name(sig, name, len))
-        return reply_login_failed(sig, s, MC_SIGNAL_ERR_INVALID_NAME,
-                                  "name contains control characters");
+    rc = name_key(sig, name, len, &key_len, reason, sizeof(reason));
+    if (rc == MC_ENOMEM)
+        return reply_login_failed(sig, s, MC_SIGNAL_ERR_BUSY, reason);
+    if (rc != MC_OK)
+        return reply_login_failed(sig, s, MC_SIGNAL_ERR_INVALID_NAME, reason);
 
-    holder = mc_registry_find(sig->registry, name, len);
+    holder = mc_registry_find(sig->registry, sig->key, key_len);
     if (holder != NULL) {
         token = get_string(msg, "token");
         if (holder == s || token == NULL || !holder->has_token || sig->io.close == NULL ||
@@ -806,11 +850,14 @@ static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
             !tokens_equal(token, holder->token, TOKEN_BYTES * 2))
             return reply_login_failed(sig, s, MC_SIGNAL_ERR_NAME_TAKEN, "name is taken");
         /* The same client, reconnected before its old connection was noticed gone: move
-         * the name and the calls over, and have the old connection closed. */
-        mc_registry_release(sig->registry, holder->name, holder->name_len, holder);
+         * the name and the calls over, and have the old connection closed. The name may
+         * be typed differently this time ("Alice" for "alice"): the new spelling is used. */
+        mc_registry_release(sig->registry, holder->key, holder->key_len, holder);
         move_calls(holder, s);
         holder->name_len = 0;
         holder->name[0] = '\0';
+        holder->key_len = 0;
+        holder->key[0] = '\0';
         holder->has_token = 0;
         sig->stats.users--;
         sig->stats.takeovers++;
@@ -819,12 +866,16 @@ static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
     memcpy(s->name, name, len);
     s->name[len] = '\0';
     s->name_len = len;
-    rc = mc_registry_claim(sig->registry, s->name, s->name_len, s);
+    memcpy(s->key, sig->key, key_len + 1);
+    s->key_len = key_len;
+    rc = mc_registry_claim(sig->registry, s->key, s->key_len, s);
     if (rc != MC_OK) {
         /* Calls taken over cannot go on without the name: their peers are told. */
         end_all(sig, s);
         s->name_len = 0;
         s->name[0] = '\0';
+        s->key_len = 0;
+        s->key[0] = '\0';
         if (rc == MC_ESTATE)
             return reply_login_failed(sig, s, MC_SIGNAL_ERR_NAME_TAKEN, "name is taken");
         return reply_login_failed(sig, s, MC_SIGNAL_ERR_BUSY, "server out of memory");
@@ -912,7 +963,7 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
     const char *type = relay_types[kind], *target;
     const cJSON *payload;
     mc_signal_session *to;
-    size_t len;
+    size_t len, key_len;
     long rec, evict_s = -1, evict_to = -1;
     writer w;
     char text[96];
@@ -932,11 +983,15 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
         return reply_error(sig, s, MC_SIGNAL_ERR_FIELD, text, NULL, 0);
     }
     len = strlen(target);
-    if (len == s->name_len && memcmp(target, s->name, len) == 0) {
-        snprintf(text, sizeof(text), "cannot send %s to yourself", type);
-        return reply_error(sig, s, MC_SIGNAL_ERR_SELF, text, target, len);
+    /* A name that has no key (refused, too long) is nobody's. */
+    to = NULL;
+    if (name_key(sig, target, len, &key_len, NULL, 0) == MC_OK) {
+        if (key_len == s->key_len && memcmp(sig->key, s->key, key_len) == 0) {
+            snprintf(text, sizeof(text), "cannot send %s to yourself", type);
+            return reply_error(sig, s, MC_SIGNAL_ERR_SELF, text, target, len);
+        }
+        to = mc_registry_find(sig->registry, sig->key, key_len);
     }
-    to = mc_registry_find(sig->registry, target, len);
     if (to == NULL) {
         writer m = { text, 0, sizeof(text) - 1, 0 };
 
@@ -1005,6 +1060,7 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
 static int handle_leave(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(msg, "name");
+    size_t key_len;
 
     if (item != NULL && !cJSON_IsString(item) && !cJSON_IsNull(item))
         return reply_error(sig, s, MC_SIGNAL_ERR_FIELD,
@@ -1016,8 +1072,12 @@ static int handle_leave(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
     if (cJSON_IsString(item)) {
         /* Leave that one pair; with anyone else it does nothing (end_pair says who is told). */
         const char *target = item->valuestring;
-        mc_signal_session *to = mc_registry_find(sig->registry, target, strlen(target));
-        long rec = to != NULL ? find_record(s, to) : -1;
+        mc_signal_session *to = NULL;
+        long rec;
+
+        if (name_key(sig, target, strlen(target), &key_len, NULL, 0) == MC_OK)
+            to = mc_registry_find(sig->registry, sig->key, key_len);
+        rec = to != NULL ? find_record(s, to) : -1;
         if (rec >= 0)
             end_pair(sig, s, rec);
     } else {

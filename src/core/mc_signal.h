@@ -22,6 +22,11 @@
  * reaches only a call partner (or someone the call was offered to and who is in no other
  * call), so a stray one does nothing; a closed session's peers get {type:"leave"}.
  *
+ * Names: a user is known by the key of its name (username.h: PRECIS-style width mapping,
+ * lower case and NFC; invisible, control and unassigned characters refused). "ALICE" is
+ * taken while "alice" is logged in, and a relay to "ALICE" reaches "alice". The name as
+ * typed at login is what replies, `from` and `name` fields carry.
+ *
  * Calls: each session tracks up to max_peers other users, one record per pair: offered
  * (by either side, or both) or answered (a call). An offer creates or refreshes the record,
  * an answer to an offer from its recipient turns it into a call, candidates change
@@ -57,8 +62,10 @@ typedef enum mc_signal_error {
     MC_SIGNAL_ERR_TOO_DEEP,          /**< "too-deep": JSON nested deeper than max_depth */
     MC_SIGNAL_ERR_FIELD,             /**< "bad-field": a field missing or of the wrong type */
     MC_SIGNAL_ERR_UNKNOWN_TYPE,      /**< "unknown-type": type is not one of the known ones */
-    MC_SIGNAL_ERR_INVALID_NAME,      /**< "invalid-name": empty, too long, control characters */
-    MC_SIGNAL_ERR_NAME_TAKEN,        /**< "name-taken": another session holds the name */
+    MC_SIGNAL_ERR_INVALID_NAME,      /**< "invalid-name": empty, too long, or refused by
+                                          mc_username_key (control, invisible, unassigned...) */
+    MC_SIGNAL_ERR_NAME_TAKEN,        /**< "name-taken": another session holds the name (or one
+                                          with the same key: "ALICE" while "alice" is in) */
     MC_SIGNAL_ERR_LOGGED_IN,         /**< "already-logged-in": this session already has a name */
     MC_SIGNAL_ERR_NOT_LOGGED_IN,     /**< "not-logged-in": offer/answer/candidate before login */
     MC_SIGNAL_ERR_UNKNOWN_USER,      /**< "unknown-user": nobody is logged in with that name */
@@ -183,11 +190,16 @@ int mc_signal_handle(mc_signal *signal, mc_signal_session *session, const char *
 void mc_signal_reject(mc_signal *signal, mc_signal_session *session, mc_signal_error kind,
                       const char *detail);
 
-/** The session's user name (NUL-terminated, valid until it changes), or NULL before login. */
+/** The session's user name as typed at login (NUL-terminated, valid until it changes), or
+ *  NULL before login. */
 const char *mc_signal_session_name(const mc_signal_session *session);
 
+/** The session's name key (mc_username_key of its name; NUL-terminated, valid until it
+ *  changes), under which the registry holds it, or NULL before login. */
+const char *mc_signal_session_key(const mc_signal_session *session);
+
 /**
- * The name of the peer whose record with this session changed last (by an
+ * The name (as typed) of the peer whose record with this session changed last (by an
  * offer or an answer either way), or NULL when the session has no peers. Valid until the
  * next call into the engine. With one call at a time this is the call partner.
  */
