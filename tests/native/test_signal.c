@@ -729,7 +729,7 @@ static void test_leave_rules(void)
     MC_CHECK(mc_signal_session_peer(w.s[1]) == NULL);
     MC_CHECK(mc_signal_session_peer(w.s[2]) == NULL);
 
-    /* The callee can hang up before answering (only the caller recorded the call). */
+    /* The callee can refuse before answering: the caller is waiting for its answer. */
     MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
     drain(&w, 1);
     MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"leave\",\"name\":\"a\"}"), MC_OK);
@@ -766,11 +766,10 @@ static void test_disconnects(void)
     MC_CHECK(mc_signal_session_peer(w.s[1]) == NULL);
     MC_CHECK(mc_registry_find(w.reg, "a", 1) == NULL);
 
-    /* The callee drops before answering: the caller is told. */
+    /* The caller drops before the callee answers: the callee, in no call, is told (the
+     * offer is cancelled). */
     MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
     drain(&w, 3);
-    /* d answered nobody, so only c recorded the call; when c drops, d (not in any call)
-     * is told, since it holds c's pending offer. */
     mc_signal_session_close(w.sig, w.s[2]);
     w.s[2] = NULL;
     m = take(&w, 3);
