@@ -18,6 +18,7 @@ packages=(
     emscripten cmake ninja-build build-essential clang pkg-config
     libclang-rt-14-dev dpkg-dev autoconf automake libtool
     libcjson-dev libyuv-dev libvpx-dev libopus-dev libsodium-dev libwebsockets-dev
+    libunistring-dev
     chromium ffmpeg opus-tools coturn unifont ca-certificates
 )
 command -v node >/dev/null || packages+=(nodejs)

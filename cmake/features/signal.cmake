@@ -1,14 +1,21 @@
-# Signaling (issue 3): the protocol engine and the session registry (src/core/mc_signal.*,
-# registry.*), the STUN Binding responder (src/core/stun.*) and its per-source rate limit
-# (src/core/rate_table.*), their tests and fuzzers, and
-# the native programs built on them: the server (src/server) and the load generator
-# (tools/loadgen). Native only: the browser talks to the server, it does not run it.
+# Signaling (issue 3): the protocol engine, the session registry and user name keys
+# (src/core/mc_signal.*, registry.*, username.*), the STUN Binding responder
+# (src/core/stun.*), per-source token buckets (src/core/rate_table.*), their tests and
+# fuzzers, and the native programs built on them: the server (src/server) and the load
+# generator (tools/loadgen). Native only: the browser talks to the server, it does not run it.
 if(MC_NATIVE)
   pkg_check_modules(MC_CJSON REQUIRED IMPORTED_TARGET libcjson)
   pkg_check_modules(MC_LWS REQUIRED IMPORTED_TARGET libwebsockets)
 
-  mc_core_sources(src/core/registry.c src/core/mc_signal.c src/core/stun.c src/core/rate_table.c)
-  mc_native_libraries(PkgConfig::MC_CJSON)
+  # GNU libunistring: the Unicode tables, normalization and case mapping behind user name
+  # keys (src/core/username.h). Debian's libunistring-dev has no pkg-config file.
+  find_library(MC_UNISTRING_LIBRARY unistring REQUIRED)
+  find_path(MC_UNISTRING_INCLUDE uninorm.h REQUIRED)
+
+  mc_core_sources(src/core/registry.c src/core/username.c src/core/mc_signal.c src/core/stun.c
+    src/core/rate_table.c)
+  mc_native_libraries(PkgConfig::MC_CJSON ${MC_UNISTRING_LIBRARY})
+  target_include_directories(mc_core PUBLIC ${MC_UNISTRING_INCLUDE})
 
   mc_native_test(test_signal tests/native/test_signal.c)
   mc_native_test(test_stun tests/native/test_stun.c)

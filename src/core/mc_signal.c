@@ -7,21 +7,32 @@
 
 #include <cJSON.h>
 
+#include "username.h"
+
 #define TOKEN_BYTES 16
 #define ID_MAX 64              /* bytes of an echoed id string */
 #define ECHO_MAX 64            /* bytes of user text quoted back in error messages */
 #define CLOSE_REPLACED 4001    /* WebSocket close code for a session whose name was taken over */
 
+/* One record of a pair of users, kept on both sides (each side's record names the other
+ * session): MC_SIGNAL_CALL_* flags from the owner's side, never 0. */
+typedef struct peer_record {
+    mc_signal_session *peer;
+    int state;
+    uint64_t changed;                 /* the engine's clock when an offer/answer last touched it */
+} peer_record;
+
 struct mc_signal_session {
     mc_signal_session *prev, *next;   /* the engine's list of open sessions */
     void *conn;
     size_t name_len;                  /* 0: not logged in */
-    size_t peer_len;                  /* 0: not in a call */
+    size_t key_len;
+    size_t npeers;                    /* records in use, peers[0..npeers) */
     int has_token;
     char token[TOKEN_BYTES * 2 + 1];
-    char *name;                       /* max_name + 1 bytes in data[] */
-    char *peer;                       /* max_name + 1 bytes in data[] */
-    char data[];
+    peer_record *peers;               /* max_peers records, right after the struct */
+    char *name;                       /* max_name + 1 bytes: the name as typed */
+    char *key;                        /* key_cap bytes: mc_username_key(name) */
 };
 
 struct mc_signal {
@@ -31,6 +42,9 @@ struct mc_signal {
     void *user;
     mc_signal_session *sessions;
     mc_signal_stats stats;
+    size_t key_cap;                   /* bytes for a name key with its NUL: 4 * max_name + 1 */
+    char *key;                        /* key_cap bytes: the key of the name being handled */
+    uint64_t clock;                   /* counts offer/answer record changes */
     char *out;                        /* the reply being built */
     size_t out_cap;
     char id[ID_MAX * 6 + 8];          /* the current request's id as JSON text */
@@ -42,14 +56,14 @@ struct mc_signal {
 static const char *const error_codes[MC_SIGNAL_ERR_COUNT] = {
     "bad-json", "bad-utf8", "too-large", "too-deep", "bad-field", "unknown-type",
     "invalid-name", "name-taken", "already-logged-in", "not-logged-in", "unknown-user",
-    "self", "undeliverable", "rate-limited", "server-busy",
+    "self", "undeliverable", "rate-limited", "server-busy", "too-many-peers",
 };
 
 /* The mc_error code mc_signal_handle returns for each kind. */
 static const int error_rc[MC_SIGNAL_ERR_COUNT] = {
     MC_EFORMAT, MC_EFORMAT, MC_ELIMIT, MC_ELIMIT, MC_EPROTOCOL, MC_EPROTOCOL,
     MC_ENAME, MC_ESTATE, MC_ESTATE, MC_ESTATE, MC_ENAME,
-    MC_ENAME, MC_ESTATE, MC_ELIMIT, MC_ELIMIT,
+    MC_ENAME, MC_ESTATE, MC_ELIMIT, MC_ELIMIT, MC_ELIMIT,
 };
 
 const char *mc_signal_error_code(mc_signal_error kind)
@@ -66,6 +80,7 @@ void mc_signal_config_default(mc_signal_config *config)
     config->max_message = 65536;
     config->max_name = 64;
     config->max_depth = 16;
+    config->max_peers = MC_SIGNAL_MAX_PEERS;
 }
 
 /* ---- input checks before cJSON sees the bytes ---- */
@@ -418,7 +433,8 @@ int mc_signal_create(const mc_signal_config *config, mc_registry *registry,
     }
     if (config->max_message < 64 || config->max_message > ((size_t)1 << 28) ||
         config->max_name < 1 || config->max_name > 1024 ||
-        config->max_depth < 1 || config->max_depth > 1000)
+        config->max_depth < 1 || config->max_depth > 1000 ||
+        config->max_peers < 1 || config->max_peers > 1024)
         return MC_EINVAL;
     sig = calloc(1, sizeof(*sig));
     if (sig == NULL)
@@ -431,7 +447,12 @@ int mc_signal_create(const mc_signal_config *config, mc_registry *registry,
      * 1e9) plus the type, the sender's name twice and an id. */
     sig->out_cap = 2 * config->max_message + 6 * config->max_name + 1024;
     sig->out = malloc(sig->out_cap);
-    if (sig->out == NULL) {
+    /* A key is seldom longer than its name; NFC can triple one (username.h). */
+    sig->key_cap = 4 * config->max_name + 1;
+    sig->key = malloc(sig->key_cap);
+    if (sig->out == NULL || sig->key == NULL) {
+        free(sig->out);
+        free(sig->key);
         free(sig);
         return MC_ENOMEM;
     }
@@ -448,32 +469,36 @@ void mc_signal_destroy(mc_signal *sig)
     for (s = sig->sessions; s != NULL; s = next) {
         next = s->next;
         if (s->name_len != 0)
-            mc_registry_release(sig->registry, s->name, s->name_len, s);
+            mc_registry_release(sig->registry, s->key, s->key_len, s);
         free(s);
     }
     free(sig->out);
+    free(sig->key);
     free(sig);
 }
 
 int mc_signal_session_open(mc_signal *sig, void *conn, mc_signal_session **out)
 {
     mc_signal_session *s;
-    size_t room;
+    size_t records, room;
 
     if (out != NULL)
         *out = NULL;
     if (sig == NULL || conn == NULL || out == NULL)
         return MC_EINVAL;
-    room = sig->cfg.max_name + 1;
-    s = malloc(sizeof(*s) + 2 * room);
+    /* The struct holds pointers and size_t, so the records right after it are aligned. */
+    records = sig->cfg.max_peers * sizeof(peer_record);
+    room = sizeof(*s) + records + sig->cfg.max_name + 1 + sig->key_cap;
+    s = malloc(room);
     if (s == NULL)
         return MC_ENOMEM;
     memset(s, 0, sizeof(*s));
     s->conn = conn;
-    s->name = s->data;
-    s->peer = s->data + room;
+    s->peers = (peer_record *)(s + 1);
+    s->name = (char *)s->peers + records;
+    s->key = s->name + sig->cfg.max_name + 1;
     s->name[0] = '\0';
-    s->peer[0] = '\0';
+    s->key[0] = '\0';
     s->next = sig->sessions;
     if (sig->sessions != NULL)
         sig->sessions->prev = s;
@@ -483,22 +508,66 @@ int mc_signal_session_open(mc_signal *sig, void *conn, mc_signal_session **out)
     return MC_OK;
 }
 
-static void set_peer(mc_signal_session *s, const char *name, size_t len)
+/* ---- peer records (docs/protocol.md, "Calls") ---- */
+
+/* The index of s's record of p, or -1. */
+static long find_record(const mc_signal_session *s, const mc_signal_session *p)
 {
-    memcpy(s->peer, name, len);
-    s->peer[len] = '\0';
-    s->peer_len = len;
+    size_t i;
+
+    for (i = 0; i < s->npeers; i++) {
+        if (s->peers[i].peer == p)
+            return (long)i;
+    }
+    return -1;
 }
 
-static void clear_peer(mc_signal_session *s)
+/* Whether s is in a call (has an answered record) with anyone. */
+static int in_call(const mc_signal_session *s)
 {
-    s->peer[0] = '\0';
-    s->peer_len = 0;
+    size_t i;
+
+    for (i = 0; i < s->npeers; i++) {
+        if (s->peers[i].state & MC_SIGNAL_CALL_ANSWERED)
+            return 1;
+    }
+    return 0;
 }
 
-static int is_peer(const mc_signal_session *s, const char *name, size_t len)
+/* The index of the oldest record of s that only holds an unanswered offer, or -1: with
+ * `received_only`, only offers s received (not its own). These are what a full table
+ * gives up for a new offer, so stale offers never block a session for good. */
+static long oldest_pending(const mc_signal_session *s, int received_only)
 {
-    return s->peer_len == len && memcmp(s->peer, name, len) == 0;
+    long best = -1;
+    size_t i;
+
+    for (i = 0; i < s->npeers; i++) {
+        int st = s->peers[i].state;
+
+        if ((st & MC_SIGNAL_CALL_ANSWERED) ||
+            (received_only && st != MC_SIGNAL_CALL_OFFER_RECEIVED))
+            continue;
+        if (best < 0 || s->peers[i].changed < s->peers[best].changed)
+            best = (long)i;
+    }
+    return best;
+}
+
+static void remove_record(mc_signal_session *s, long i)
+{
+    s->peers[i] = s->peers[--s->npeers];
+}
+
+/* Forget the pair (s, s->peers[i].peer) on both sides. */
+static void drop_pair(mc_signal_session *s, long i)
+{
+    mc_signal_session *p = s->peers[i].peer;
+    long j = find_record(p, s);
+
+    if (j >= 0)
+        remove_record(p, j);
+    remove_record(s, i);
 }
 
 static void send_leave(mc_signal *sig, mc_signal_session *from, mc_signal_session *to)
@@ -512,22 +581,38 @@ static void send_leave(mc_signal *sig, mc_signal_session *from, mc_signal_sessio
         sig->stats.relayed++;
 }
 
+/*
+ * s leaves the pair of its record i (a `leave`, a disconnect): the other side is told when
+ * the two are in a call, when it is waiting for an answer to its own offer to s, or when s
+ * offered it a call and it is in no call (a cancelled offer). Never otherwise: a `leave`
+ * from someone who merely sent an offer must not hang up a call with somebody else (book
+ * clients hang up on any `leave`). The pair is forgotten either way.
+ */
+static void end_pair(mc_signal *sig, mc_signal_session *s, long i)
+{
+    mc_signal_session *p = s->peers[i].peer;
+    int st = s->peers[i].state;
+
+    drop_pair(s, i);
+    if ((st & (MC_SIGNAL_CALL_ANSWERED | MC_SIGNAL_CALL_OFFER_RECEIVED)) || !in_call(p))
+        send_leave(sig, s, p);
+}
+
+/* End every pair s is in (see end_pair). */
+static void end_all(mc_signal *sig, mc_signal_session *s)
+{
+    while (s->npeers > 0)
+        end_pair(sig, s, (long)s->npeers - 1);
+}
+
 void mc_signal_session_close(mc_signal *sig, mc_signal_session *s)
 {
     if (sig == NULL || s == NULL)
         return;
     sig->id_len = 0;
+    end_all(sig, s);
     if (s->name_len != 0) {
-        if (s->peer_len != 0) {
-            mc_signal_session *p = mc_registry_find(sig->registry, s->peer, s->peer_len);
-
-            /* Tell the peer unless it has moved on to a call with someone else. */
-            if (p != NULL && p != s && (p->peer_len == 0 || is_peer(p, s->name, s->name_len))) {
-                send_leave(sig, s, p);
-                clear_peer(p);
-            }
-        }
-        mc_registry_release(sig->registry, s->name, s->name_len, s);
+        mc_registry_release(sig->registry, s->key, s->key_len, s);
         sig->stats.users--;
     }
     if (s->prev != NULL)
@@ -545,9 +630,38 @@ const char *mc_signal_session_name(const mc_signal_session *s)
     return s != NULL && s->name_len != 0 ? s->name : NULL;
 }
 
+const char *mc_signal_session_key(const mc_signal_session *s)
+{
+    return s != NULL && s->name_len != 0 ? s->key : NULL;
+}
+
 const char *mc_signal_session_peer(const mc_signal_session *s)
 {
-    return s != NULL && s->peer_len != 0 ? s->peer : NULL;
+    const peer_record *last = NULL;
+    size_t i;
+
+    if (s == NULL)
+        return NULL;
+    for (i = 0; i < s->npeers; i++) {
+        if (last == NULL || s->peers[i].changed > last->changed)
+            last = &s->peers[i];
+    }
+    return last != NULL ? last->peer->name : NULL;
+}
+
+size_t mc_signal_session_peer_count(const mc_signal_session *s)
+{
+    return s != NULL ? s->npeers : 0;
+}
+
+int mc_signal_session_call(const mc_signal_session *s, const mc_signal_session *p)
+{
+    long i;
+
+    if (s == NULL || p == NULL)
+        return 0;
+    i = find_record(s, p);
+    return i >= 0 ? s->peers[i].state : 0;
 }
 
 void *mc_signal_session_conn(const mc_signal_session *s)
@@ -614,19 +728,43 @@ static int take_id(mc_signal *sig, const cJSON *msg)
     return 0;
 }
 
-static int valid_name(const mc_signal *sig, const char *name, size_t len)
+/* The code point at s[0..n) (valid UTF-8, n >= 1). */
+static unsigned long utf8_decode(const unsigned char *s, size_t n)
 {
-    size_t i;
+    size_t k = s[0] < 0x80 ? 1 : utf8_sequence(s, n), i;
+    unsigned long c;
 
-    if (len == 0 || len > sig->cfg.max_name)
-        return 0;
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
+    if (k <= 1)
+        return s[0];
+    c = s[0] & (0x7f >> k);
+    for (i = 1; i < k; i++)
+        c = (c << 6) | (s[i] & 0x3f);
+    return c;
+}
 
-        if (c < 0x20 || c == 0x7f)
-            return 0;
-    }
-    return 1;
+/*
+ * Compute the key of the login or relay name `name` (len bytes) into sig->key. Returns
+ * MC_OK with *key_len set, or the mc_username_key code; for a login `reason` (when not
+ * NULL, `cap` bytes) then says why the name is refused.
+ */
+static int name_key(mc_signal *sig, const char *name, size_t len, size_t *key_len,
+                    char *reason, size_t cap)
+{
+    int rc = mc_username_key(name, len, sig->key, sig->key_cap, key_len);
+
+    if (rc == MC_OK || reason == NULL)
+        return rc;
+    if (rc == MC_ENAME && *key_len >= len)
+        snprintf(reason, cap, "name is empty once spaces are removed");
+    else if (rc == MC_ENAME || rc == MC_EFORMAT)
+        snprintf(reason, cap, "name contains U+%04lX, which names may not contain (control, "
+                 "invisible, unassigned, private-use and styled characters are refused)",
+                 utf8_decode((const unsigned char *)name + *key_len, len - *key_len));
+    else if (rc == MC_EBUFSIZE)
+        snprintf(reason, cap, "name is too long once normalised");
+    else
+        snprintf(reason, cap, "server out of memory");
+    return rc;
 }
 
 static int tokens_equal(const char *a, const char *b, size_t n)
@@ -656,12 +794,31 @@ static void make_token(mc_signal *sig, mc_signal_session *s)
     s->has_token = 1;
 }
 
+/* Move the calls of `from` (a stale session losing its name to a takeover) to `to`, which
+ * has none: `to` gets the records and every peer's record names `to` instead. */
+static void move_calls(mc_signal_session *from, mc_signal_session *to)
+{
+    size_t i;
+
+    for (i = 0; i < from->npeers; i++) {
+        mc_signal_session *p = from->peers[i].peer;
+        long j = find_record(p, from);
+
+        if (j >= 0)
+            p->peers[j].peer = to;
+        to->peers[i] = from->peers[i];
+    }
+    to->npeers = from->npeers;
+    from->npeers = 0;
+}
+
 static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(msg, "name");
     const char *name, *token;
     mc_signal_session *holder;
-    size_t len;
+    size_t len, key_len;
+    char reason[192];
     writer w;
     int rc;
 
@@ -676,16 +833,16 @@ static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
     if (len == 0)
         return reply_login_failed(sig, s, MC_SIGNAL_ERR_INVALID_NAME, "name is empty");
     if (len > sig->cfg.max_name) {
-        char reason[96];
-
         snprintf(reason, sizeof(reason), "name is longer than %zu bytes", sig->cfg.max_name);
         return reply_login_failed(sig, s, MC_SIGNAL_ERR_INVALID_NAME, reason);
     }
-    if (!valid_name(sig, name, len))
-        return reply_login_failed(sig, s, MC_SIGNAL_ERR_INVALID_NAME,
-                                  "name contains control characters");
+    rc = name_key(sig, name, len, &key_len, reason, sizeof(reason));
+    if (rc == MC_ENOMEM)
+        return reply_login_failed(sig, s, MC_SIGNAL_ERR_BUSY, reason);
+    if (rc != MC_OK)
+        return reply_login_failed(sig, s, MC_SIGNAL_ERR_INVALID_NAME, reason);
 
-    holder = mc_registry_find(sig->registry, name, len);
+    holder = mc_registry_find(sig->registry, sig->key, key_len);
     if (holder != NULL) {
         token = get_string(msg, "token");
         if (holder == s || token == NULL || !holder->has_token || sig->io.close == NULL ||
@@ -693,28 +850,36 @@ static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
             !tokens_equal(token, holder->token, TOKEN_BYTES * 2))
             return reply_login_failed(sig, s, MC_SIGNAL_ERR_NAME_TAKEN, "name is taken");
         /* The same client, reconnected before its old connection was noticed gone: move
-         * the name and the call over, and have the old connection closed. */
-        mc_registry_release(sig->registry, holder->name, holder->name_len, holder);
-        if (holder->peer_len != 0)
-            set_peer(s, holder->peer, holder->peer_len);
-        clear_peer(holder);
+         * the name and the calls over, and have the old connection closed. The name may
+         * be typed differently this time ("Alice" for "alice"): the new spelling is used. */
+        mc_registry_release(sig->registry, holder->key, holder->key_len, holder);
+        move_calls(holder, s);
         holder->name_len = 0;
         holder->name[0] = '\0';
+        holder->key_len = 0;
+        holder->key[0] = '\0';
         holder->has_token = 0;
         sig->stats.users--;
         sig->stats.takeovers++;
         sig->io.close(sig->user, holder->conn, CLOSE_REPLACED, "logged in from another connection");
     }
-    rc = mc_registry_claim(sig->registry, name, len, s);
+    memcpy(s->name, name, len);
+    s->name[len] = '\0';
+    s->name_len = len;
+    memcpy(s->key, sig->key, key_len + 1);
+    s->key_len = key_len;
+    rc = mc_registry_claim(sig->registry, s->key, s->key_len, s);
     if (rc != MC_OK) {
-        clear_peer(s);
+        /* Calls taken over cannot go on without the name: their peers are told. */
+        end_all(sig, s);
+        s->name_len = 0;
+        s->name[0] = '\0';
+        s->key_len = 0;
+        s->key[0] = '\0';
         if (rc == MC_ESTATE)
             return reply_login_failed(sig, s, MC_SIGNAL_ERR_NAME_TAKEN, "name is taken");
         return reply_login_failed(sig, s, MC_SIGNAL_ERR_BUSY, "server out of memory");
     }
-    memcpy(s->name, name, len);
-    s->name[len] = '\0';
-    s->name_len = len;
     sig->stats.users++;
     sig->stats.logins++;
     make_token(sig, s);
@@ -739,6 +904,56 @@ static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
     return MC_OK;
 }
 
+/* An offer from s to `to` was delivered. rec: s's record of `to` (or -1: a new pair, for
+ * which evict_s/evict_to, when not -1, are the records to give up to make room). A new pair
+ * is "offered by s"; an existing one gains the flags, unless it is a call already (an offer
+ * within a call renegotiates it). */
+static void record_offer(mc_signal *sig, mc_signal_session *s, mc_signal_session *to, long rec,
+                         long evict_s, long evict_to)
+{
+    long back;
+
+    sig->clock++;
+    if (rec < 0) {
+        /* Silently: the other side of an evicted offer is not told (docs/protocol.md). */
+        if (evict_s >= 0)
+            drop_pair(s, evict_s);
+        /* That touched s and its evicted peer only, never `to` (s had no record of it). */
+        if (evict_to >= 0)
+            drop_pair(to, evict_to);
+        s->peers[s->npeers].peer = to;
+        s->peers[s->npeers].state = 0;
+        rec = (long)s->npeers++;
+        to->peers[to->npeers].peer = s;
+        to->peers[to->npeers].state = 0;
+        to->npeers++;
+    }
+    back = find_record(to, s);
+    if (!(s->peers[rec].state & MC_SIGNAL_CALL_ANSWERED)) {
+        s->peers[rec].state |= MC_SIGNAL_CALL_OFFER_SENT;
+        to->peers[back].state |= MC_SIGNAL_CALL_OFFER_RECEIVED;
+    }
+    s->peers[rec].changed = sig->clock;
+    to->peers[back].changed = sig->clock;
+}
+
+/* An answer from s to `to` was delivered; rec is s's record of `to`. It makes a call when
+ * `to` had offered s one; an answer nobody asked for is relayed (as the book's server did)
+ * but changes nothing, or anyone could make himself somebody's call partner. */
+static void record_answer(mc_signal *sig, mc_signal_session *s, mc_signal_session *to, long rec)
+{
+    long back = find_record(to, s);
+    int st = s->peers[rec].state;
+
+    if (!(st & (MC_SIGNAL_CALL_OFFER_RECEIVED | MC_SIGNAL_CALL_ANSWERED)))
+        return;
+    sig->clock++;
+    s->peers[rec].state = MC_SIGNAL_CALL_ANSWERED;
+    to->peers[back].state = MC_SIGNAL_CALL_ANSWERED;
+    s->peers[rec].changed = sig->clock;
+    to->peers[back].changed = sig->clock;
+}
+
 typedef enum relay_kind { RELAY_OFFER, RELAY_ANSWER, RELAY_CANDIDATE } relay_kind;
 
 static const char *const relay_types[] = { "offer", "answer", "candidate" };
@@ -748,7 +963,8 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
     const char *type = relay_types[kind], *target;
     const cJSON *payload;
     mc_signal_session *to;
-    size_t len;
+    size_t len, key_len;
+    long rec, evict_s = -1, evict_to = -1;
     writer w;
     char text[96];
 
@@ -767,11 +983,15 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
         return reply_error(sig, s, MC_SIGNAL_ERR_FIELD, text, NULL, 0);
     }
     len = strlen(target);
-    if (len == s->name_len && memcmp(target, s->name, len) == 0) {
-        snprintf(text, sizeof(text), "cannot send %s to yourself", type);
-        return reply_error(sig, s, MC_SIGNAL_ERR_SELF, text, target, len);
+    /* A name that has no key (refused, too long) is nobody's. */
+    to = NULL;
+    if (name_key(sig, target, len, &key_len, NULL, 0) == MC_OK) {
+        if (key_len == s->key_len && memcmp(sig->key, s->key, key_len) == 0) {
+            snprintf(text, sizeof(text), "cannot send %s to yourself", type);
+            return reply_error(sig, s, MC_SIGNAL_ERR_SELF, text, target, len);
+        }
+        to = mc_registry_find(sig->registry, sig->key, key_len);
     }
-    to = mc_registry_find(sig->registry, target, len);
     if (to == NULL) {
         writer m = { text, 0, sizeof(text) - 1, 0 };
 
@@ -779,6 +999,22 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
         w_str(&m, target, len, 40);
         text[m.overflow ? 0 : m.len] = '\0';
         return reply_error(sig, s, MC_SIGNAL_ERR_UNKNOWN_USER, text, target, len);
+    }
+    rec = find_record(s, to);
+    if (kind == RELAY_OFFER && rec < 0) {
+        /* A new pair needs a record on both sides. A full table gives up its oldest
+         * unanswered offer: the sender any of its own, the recipient only one it received
+         * (so that offers from others cannot cancel the recipient's own). */
+        if (s->npeers == sig->cfg.max_peers && (evict_s = oldest_pending(s, 0)) < 0) {
+            snprintf(text, sizeof(text), "you already have %zu peers (calls and offers)",
+                     sig->cfg.max_peers);
+            return reply_error(sig, s, MC_SIGNAL_ERR_TOO_MANY_PEERS, text, target, len);
+        }
+        if (to->npeers == sig->cfg.max_peers && (evict_to = oldest_pending(to, 1)) < 0) {
+            snprintf(text, sizeof(text), "the recipient already has %zu peers (calls and offers)",
+                     sig->cfg.max_peers);
+            return reply_error(sig, s, MC_SIGNAL_ERR_TOO_MANY_PEERS, text, target, len);
+        }
     }
 
     w = w_begin(sig);
@@ -813,8 +1049,10 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
         return reply_error(sig, s, MC_SIGNAL_ERR_UNDELIVERABLE, text, target, len);
     }
     sig->stats.relayed++;
-    if (kind != RELAY_CANDIDATE)
-        set_peer(s, target, len);
+    if (kind == RELAY_OFFER)
+        record_offer(sig, s, to, rec, evict_s, evict_to);
+    else if (kind == RELAY_ANSWER && rec >= 0)
+        record_answer(sig, s, to, rec);
     reply_ack(sig, s);
     return MC_OK;
 }
@@ -822,9 +1060,7 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
 static int handle_leave(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(msg, "name");
-    const char *target;
-    mc_signal_session *to;
-    size_t len;
+    size_t key_len;
 
     if (item != NULL && !cJSON_IsString(item) && !cJSON_IsNull(item))
         return reply_error(sig, s, MC_SIGNAL_ERR_FIELD,
@@ -834,23 +1070,20 @@ static int handle_leave(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
         return MC_OK;
     }
     if (cJSON_IsString(item)) {
-        target = item->valuestring;
-        len = strlen(target);
+        /* Leave that one pair; with anyone else it does nothing (end_pair says who is told). */
+        const char *target = item->valuestring;
+        mc_signal_session *to = NULL;
+        long rec;
+
+        if (name_key(sig, target, strlen(target), &key_len, NULL, 0) == MC_OK)
+            to = mc_registry_find(sig->registry, sig->key, key_len);
+        rec = to != NULL ? find_record(s, to) : -1;
+        if (rec >= 0)
+            end_pair(sig, s, rec);
     } else {
-        target = s->peer;
-        len = s->peer_len;
+        /* The book's "hang up my call": every pair. */
+        end_all(sig, s);
     }
-    to = len != 0 ? mc_registry_find(sig->registry, target, len) : NULL;
-    /* Relay only within a call (either side's record names the other): a stray leave must
-     * not hang up somebody else's call. */
-    if (to != NULL && to != s &&
-        (is_peer(s, target, len) || is_peer(to, s->name, s->name_len))) {
-        send_leave(sig, s, to);
-        if (is_peer(to, s->name, s->name_len))
-            clear_peer(to);
-    }
-    if (len != 0 && is_peer(s, target, len))
-        clear_peer(s);
     reply_ack(sig, s);
     return MC_OK;
 }

@@ -19,7 +19,19 @@
  * opt in: relays to an unknown user get an error instead of silence; a taken, empty, over-
  * long or malformed name gets success:false with `code` and `reason`; non-JSON, non-objects,
  * wrong field types and unknown types get an error and the session stays usable; `leave`
- * when not in a call does nothing; a closed session's peer gets {type:"leave"}.
+ * reaches only a call partner (or someone the call was offered to and who is in no other
+ * call), so a stray one does nothing; a closed session's peers get {type:"leave"}.
+ *
+ * Names: a user is known by the key of its name (username.h: PRECIS-style width mapping,
+ * lower case and NFC; invisible, control and unassigned characters refused). "ALICE" is
+ * taken while "alice" is logged in, and a relay to "ALICE" reaches "alice". The name as
+ * typed at login is what replies, `from` and `name` fields carry.
+ *
+ * Calls: each session tracks up to max_peers other users, one record per pair: offered
+ * (by either side, or both) or answered (a call). An offer creates or refreshes the record,
+ * an answer to an offer from its recipient turns it into a call, candidates change
+ * nothing. docs/protocol.md, "Calls", has the rules.
+ *
  * Opt-in: an `id` field on any request is echoed on its reply and acknowledged with
  * {type:"ack", id} when the request produced no other reply; a successful login carries a
  * `token` that lets the same client take its name back from a stale connection.
@@ -50,8 +62,10 @@ typedef enum mc_signal_error {
     MC_SIGNAL_ERR_TOO_DEEP,          /**< "too-deep": JSON nested deeper than max_depth */
     MC_SIGNAL_ERR_FIELD,             /**< "bad-field": a field missing or of the wrong type */
     MC_SIGNAL_ERR_UNKNOWN_TYPE,      /**< "unknown-type": type is not one of the known ones */
-    MC_SIGNAL_ERR_INVALID_NAME,      /**< "invalid-name": empty, too long, control characters */
-    MC_SIGNAL_ERR_NAME_TAKEN,        /**< "name-taken": another session holds the name */
+    MC_SIGNAL_ERR_INVALID_NAME,      /**< "invalid-name": empty, too long, or refused by
+                                          mc_username_key (control, invisible, unassigned...) */
+    MC_SIGNAL_ERR_NAME_TAKEN,        /**< "name-taken": another session holds the name (or one
+                                          with the same key: "ALICE" while "alice" is in) */
     MC_SIGNAL_ERR_LOGGED_IN,         /**< "already-logged-in": this session already has a name */
     MC_SIGNAL_ERR_NOT_LOGGED_IN,     /**< "not-logged-in": offer/answer/candidate before login */
     MC_SIGNAL_ERR_UNKNOWN_USER,      /**< "unknown-user": nobody is logged in with that name */
@@ -59,6 +73,8 @@ typedef enum mc_signal_error {
     MC_SIGNAL_ERR_UNDELIVERABLE,     /**< "undeliverable": the recipient's transport refused it */
     MC_SIGNAL_ERR_RATE,              /**< "rate-limited": reported by the transport (mc_signal_reject) */
     MC_SIGNAL_ERR_BUSY,              /**< "server-busy": reported by the transport (mc_signal_reject) */
+    MC_SIGNAL_ERR_TOO_MANY_PEERS,    /**< "too-many-peers": an offer that would give the sender or
+                                          the recipient more than max_peers peers */
     MC_SIGNAL_ERR_COUNT
 } mc_signal_error;
 
@@ -70,7 +86,12 @@ typedef struct mc_signal_config {
     size_t max_message;   /**< bytes in one message; larger ones are rejected. Default 65536 */
     size_t max_name;      /**< bytes (UTF-8) in a user name, 1..1024. Default 64 */
     int max_depth;        /**< JSON nesting (objects + arrays), 1..1000. Default 16 */
+    size_t max_peers;     /**< users one session can have a call or a pending offer with at
+                               once, 1..1024. Default 16 (MC_SIGNAL_MAX_PEERS) */
 } mc_signal_config;
+
+/** The default of mc_signal_config.max_peers. */
+#define MC_SIGNAL_MAX_PEERS 16
 
 /** Fill `config` with the defaults. */
 void mc_signal_config_default(mc_signal_config *config);
@@ -140,8 +161,10 @@ void mc_signal_destroy(mc_signal *signal);
 int mc_signal_session_open(mc_signal *signal, void *conn, mc_signal_session **out);
 
 /**
- * End a session (its connection closed, cleanly or not): its name is released and the
- * peer it was in a call with gets {type:"leave", from}. The session is freed. NULL is
+ * End a session (its connection closed, cleanly or not): its name is released and each of
+ * its peers that a `leave` from it would reach (docs/protocol.md, "Calls": its call
+ * partners, the users whose offers it had not answered, and the users it had offered a
+ * call who are in no call) gets {type:"leave", from}. The session is freed. NULL is
  * ignored.
  */
 void mc_signal_session_close(mc_signal *signal, mc_signal_session *session);
@@ -151,7 +174,8 @@ void mc_signal_session_close(mc_signal *signal, mc_signal_session *session);
  * Replies and relays go out through io.send before this returns.
  * @return MC_OK when the message was valid and acted upon (a `leave` with nothing to do
  *         included). Otherwise the error reply has been sent and the code says why:
- *         MC_EFORMAT (bad-json, bad-utf8), MC_ELIMIT (too-large, too-deep), MC_EPROTOCOL
+ *         MC_EFORMAT (bad-json, bad-utf8), MC_ELIMIT (too-large, too-deep, too-many-peers
+ *         and, for a login the server has no memory for, server-busy), MC_EPROTOCOL
  *         (bad-field, unknown-type), MC_ENAME (invalid-name, unknown-user, self), MC_ESTATE
  *         (name-taken, already-logged-in, not-logged-in, undeliverable). MC_EINVAL for NULL
  *         arguments (nothing is sent).
@@ -166,11 +190,32 @@ int mc_signal_handle(mc_signal *signal, mc_signal_session *session, const char *
 void mc_signal_reject(mc_signal *signal, mc_signal_session *session, mc_signal_error kind,
                       const char *detail);
 
-/** The session's user name (NUL-terminated, valid until it changes), or NULL before login. */
+/** The session's user name as typed at login (NUL-terminated, valid until it changes), or
+ *  NULL before login. */
 const char *mc_signal_session_name(const mc_signal_session *session);
 
-/** The name of the user the session is in a call with, or NULL. */
+/** The session's name key (mc_username_key of its name; NUL-terminated, valid until it
+ *  changes), under which the registry holds it, or NULL before login. */
+const char *mc_signal_session_key(const mc_signal_session *session);
+
+/**
+ * The name (as typed) of the peer whose record with this session changed last (by an
+ * offer or an answer either way), or NULL when the session has no peers. Valid until the
+ * next call into the engine. With one call at a time this is the call partner.
+ */
 const char *mc_signal_session_peer(const mc_signal_session *session);
+
+/** How many peers (calls and pending offers) the session has, 0..max_peers. */
+size_t mc_signal_session_peer_count(const mc_signal_session *session);
+
+/** Flags of mc_signal_session_call(), from the first session's side. */
+#define MC_SIGNAL_CALL_OFFER_SENT     1  /**< it sent `peer` an offer not yet answered */
+#define MC_SIGNAL_CALL_OFFER_RECEIVED 2  /**< `peer` sent it an offer it has not answered */
+#define MC_SIGNAL_CALL_ANSWERED       4  /**< an offer between them was answered: a call
+                                              (then neither flag above is set) */
+
+/** The record `session` has of `peer`: MC_SIGNAL_CALL_* flags, 0 for none (or NULL). */
+int mc_signal_session_call(const mc_signal_session *session, const mc_signal_session *peer);
 
 /** The transport handle given to mc_signal_session_open(). */
 void *mc_signal_session_conn(const mc_signal_session *session);

@@ -9,8 +9,11 @@
  * pub/sub for delivery to sessions on other instances) implements the same five
  * operations and is passed to mc_signal_create() instead; nothing else changes.
  *
- * Names are byte strings compared exactly (case-sensitive, no normalisation), given as
- * pointer + length; they need not be NUL-terminated. Sessions are opaque pointers owned by
+ * Names here are byte strings compared exactly (case-sensitive, no normalisation), given
+ * as pointer + length; they need not be NUL-terminated. The engine never passes a name as
+ * typed: it passes the name's key (mc_username_key, username.h), so at the protocol level
+ * "ALICE" and "alice" are one name while the registry itself stays a plain byte map. A
+ * shared backend must store the keys as given. Sessions are opaque pointers owned by
  * the caller: the registry stores them and hands them back, never dereferences or frees
  * them. A registry is not thread-safe: use it from one thread (the server's event loop).
  */

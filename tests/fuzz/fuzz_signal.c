@@ -5,7 +5,9 @@
  * an action (0xE0 and up: close the session and open a fresh one; otherwise, e.g. '0'..'3':
  * the rest of the chunk is a message from that session). Session 3's transport refuses
  * every message. Every message the engine sends must be a
- * valid JSON object with a string "type"; at the end every name must be released. */
+ * valid JSON object with a string "type"; after every step the call records of each pair
+ * must mirror each other (and stay within max_peers, 2 here so the limit is reached); at
+ * the end every name must be released. */
 #include <cJSON.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -85,6 +87,29 @@ static int f_random(void *user, uint8_t *buf, size_t len)
     return MC_OK;
 }
 
+/* The records two sessions have of each other agree: both answered, or the offers one
+ * sent are the ones the other received; and nobody has more than `max` peers. */
+static void check_calls(mc_signal_session *const *s, size_t max)
+{
+    int i, j;
+
+    for (i = 0; i < NSESS; i++) {
+        if (mc_signal_session_peer_count(s[i]) > max ||
+            (mc_signal_session_name(s[i]) == NULL && mc_signal_session_peer_count(s[i]) != 0))
+            __builtin_trap();
+        for (j = 0; j < NSESS; j++) {
+            int a = mc_signal_session_call(s[i], s[j]), b = mc_signal_session_call(s[j], s[i]);
+            int mirrored = ((b & MC_SIGNAL_CALL_OFFER_SENT) ? MC_SIGNAL_CALL_OFFER_RECEIVED : 0) |
+                           ((b & MC_SIGNAL_CALL_OFFER_RECEIVED) ? MC_SIGNAL_CALL_OFFER_SENT : 0) |
+                           (b & MC_SIGNAL_CALL_ANSWERED);
+
+            if (a != mirrored || (i == j && a != 0) ||
+                ((a & MC_SIGNAL_CALL_ANSWERED) && a != MC_SIGNAL_CALL_ANSWERED))
+                __builtin_trap();
+        }
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -103,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.max_message = 512;
     cfg.max_name = 8;
     cfg.max_depth = 8;
+    cfg.max_peers = 2;
     if (mc_registry_create_memory(NULL, &reg) != MC_OK ||
         mc_signal_create(&cfg, reg, &io, &w, &sig) != MC_OK)
         __builtin_trap();
@@ -134,6 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 w.input = NULL;
                 free(msg);
             }
+            check_calls(s, cfg.max_peers);
         }
         pos += len + 1;
     }

@@ -7,6 +7,7 @@
 #include "mc_test.h"
 #include "registry.h"
 #include "mc_signal.h"
+#include "username.h"
 
 #define NCONN 8
 #define NBOX 64
@@ -331,12 +332,13 @@ static void test_book_sequence(void)
     cJSON_Delete(m);
     MC_CHECK_STR(mc_signal_session_peer(w.s[1]), "UserA");
 
-    /* The book's own test sends the candidate to "userA" (lower case): nobody has that
-     * name. The book's server dropped it silently; we say so. */
+    /* The book's own test has UserA send the candidate to "userA" (lower case). The book's
+     * server compared names exactly and dropped it silently (nobody has that name); names
+     * are compared by key here (username.h), so "userA" is UserA itself: we say so. */
     MC_CHECK_EQ(feed(&w, 0, "{\"type\": \"candidate\", \"name\": \"userA\", \"candidate\": \"test\"}"), MC_ENAME);
     m = take(&w, 0);
     MC_CHECK_STR(str(m, "type"), "error");
-    MC_CHECK_STR(str(m, "code"), "unknown-user");
+    MC_CHECK_STR(str(m, "code"), "self");
     MC_CHECK_STR(str(m, "name"), "userA");
     cJSON_Delete(m);
 
@@ -370,7 +372,7 @@ static void test_book_sequence(void)
     MC_CHECK_EQ(st.users, 2);
     MC_CHECK_EQ(st.logins, 2);
     MC_CHECK_EQ(st.relayed, 5);
-    MC_CHECK_EQ(st.errors[MC_SIGNAL_ERR_UNKNOWN_USER], 1);
+    MC_CHECK_EQ(st.errors[MC_SIGNAL_ERR_SELF], 1);
     MC_CHECK_EQ(st.messages, 8);
     world_free(&w);
 }
@@ -727,7 +729,7 @@ static void test_leave_rules(void)
     MC_CHECK(mc_signal_session_peer(w.s[1]) == NULL);
     MC_CHECK(mc_signal_session_peer(w.s[2]) == NULL);
 
-    /* The callee can hang up before answering (only the caller recorded the call). */
+    /* The callee can refuse before answering: the caller is waiting for its answer. */
     MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
     drain(&w, 1);
     MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"leave\",\"name\":\"a\"}"), MC_OK);
@@ -764,11 +766,10 @@ static void test_disconnects(void)
     MC_CHECK(mc_signal_session_peer(w.s[1]) == NULL);
     MC_CHECK(mc_registry_find(w.reg, "a", 1) == NULL);
 
-    /* The callee drops before answering: the caller is told. */
+    /* The caller drops before the callee answers: the callee, in no call, is told (the
+     * offer is cancelled). */
     MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
     drain(&w, 3);
-    /* d answered nobody, so only c recorded the call; when c drops, d (not in any call)
-     * is told, since it holds c's pending offer. */
     mc_signal_session_close(w.sig, w.s[2]);
     w.s[2] = NULL;
     m = take(&w, 3);
@@ -988,6 +989,446 @@ static void test_payload_raw(void)
     world_free(&w);
 }
 
+/* ---- user names: keys (username.h) ---- */
+
+static void test_username_key(void)
+{
+    char key[64];
+    size_t n;
+
+    MC_CHECK_EQ(mc_username_key("Alice", 5, key, sizeof(key), &n), MC_OK);
+    MC_CHECK_STR(key, "alice");
+    MC_CHECK_EQ(n, 5);
+    /* Spaces: trimmed, collapsed, every kind mapped to U+0020. */
+    MC_CHECK_EQ(mc_username_key("  A \xc2\xa0 B ", 9, key, sizeof(key), &n), MC_OK);
+    MC_CHECK_STR(key, "a b");
+    /* Fullwidth, halfwidth (katakana HA + sound mark: composed by NFC). */
+    MC_CHECK_EQ(mc_username_key("\xef\xbc\xa1\xef\xbd\x82", 6, key, sizeof(key), &n), MC_OK);
+    MC_CHECK_STR(key, "ab");
+    MC_CHECK_EQ(mc_username_key("\xef\xbe\x8a\xef\xbe\x9f", 6, key, sizeof(key), &n), MC_OK);
+    MC_CHECK_STR(key, "\xe3\x83\x91");
+    /* Refused: the offset of the first refused code point, or len for "empty". */
+    MC_CHECK_EQ(mc_username_key("ab\xe2\x80\x8b" "c", 6, key, sizeof(key), &n), MC_ENAME);
+    MC_CHECK_EQ(n, 2);
+    MC_CHECK_EQ(mc_username_key("\t", 1, key, sizeof(key), &n), MC_ENAME);
+    MC_CHECK_EQ(n, 0);
+    MC_CHECK_EQ(mc_username_key("   ", 3, key, sizeof(key), &n), MC_ENAME);
+    MC_CHECK_EQ(n, 3);
+    MC_CHECK_EQ(mc_username_key("", 0, key, sizeof(key), &n), MC_ENAME);
+    MC_CHECK_EQ(mc_username_key("a\xff", 2, key, sizeof(key), &n), MC_EFORMAT);
+    MC_CHECK_EQ(n, 1);
+    /* Too small a buffer says what it needs (ASCII and the full path alike). */
+    MC_CHECK_EQ(mc_username_key("ALICE", 5, key, 5, &n), MC_EBUFSIZE);
+    MC_CHECK_EQ(n, 6);
+    MC_CHECK_EQ(mc_username_key("\xc3\x89T\xc3\x89", 5, key, 3, &n), MC_EBUFSIZE);
+    MC_CHECK_EQ(n, 6);
+    MC_CHECK_EQ(mc_username_key("\xc3\x89T\xc3\x89", 5, key, 6, &n), MC_OK);
+    MC_CHECK_STR(key, "\xc3\xa9t\xc3\xa9");
+    MC_CHECK_EQ(mc_username_key("x", 1, key, 0, &n), MC_EBUFSIZE);
+    /* Bad arguments. */
+    MC_CHECK_EQ(mc_username_key(NULL, 1, key, sizeof(key), &n), MC_EINVAL);
+    MC_CHECK_EQ(mc_username_key("x", 1, NULL, sizeof(key), &n), MC_EINVAL);
+    MC_CHECK_EQ(mc_username_key("x", 1, key, sizeof(key), NULL), MC_EINVAL);
+}
+
+enum { SAME, REFUSED, DISTINCT };
+
+/* Log in `held` on session 0, then `other` on session 1: `other` must be name-taken
+ * (SAME), invalid-name (REFUSED) or accepted (DISTINCT). */
+static void check_pair(const char *held, const char *other, int want, const char *why)
+{
+    world w;
+    char msg[256];
+    cJSON *m;
+    int rc, failures_before = mc_test_failures;
+
+    world_init(&w, NULL, 1);
+    login_ok(&w, 0, held);
+    snprintf(msg, sizeof(msg), "{\"type\":\"login\",\"name\":\"%s\"}", other);
+    rc = feed(&w, 1, msg);
+    m = take(&w, 1);
+    if (want == DISTINCT) {
+        MC_CHECK_EQ(rc, MC_OK);
+        MC_CHECK(is_true(m, "success"));
+        MC_CHECK_STR(str(m, "name"), other);               /* the name as typed */
+    } else {
+        MC_CHECK_EQ(rc, want == SAME ? MC_ESTATE : MC_ENAME);
+        MC_CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(m, "success")));
+        MC_CHECK_STR(str(m, "code"), want == SAME ? "name-taken" : "invalid-name");
+    }
+    if (mc_test_failures != failures_before)
+        fprintf(stderr, "  pair \"%s\" / \"%s\" (%s): rc %d\n", held, other, why, rc);
+    cJSON_Delete(m);
+    world_free(&w);
+}
+
+/* Names that look alike are one user; invisible characters are refused (security issue,
+ * item 8). With exact comparison every one of these logged in alongside the first. */
+static void test_confusable_names(void)
+{
+    static const struct {
+        const char *held, *other;
+        int want;
+        const char *why;
+    } pairs[] = {
+        { "alice", "ALICE", SAME, "case" },
+        { "alice", "Alice", SAME, "case" },
+        { "UserA", "usera", SAME, "case (the book's names)" },
+        { "alice", "\xef\xbd\x81\xef\xbd\x8c\xef\xbd\x89\xef\xbd\x83\xef\xbd\x85", SAME, "fullwidth" },
+        { "ALICE", "\xef\xbc\xa1\xef\xbc\xac\xef\xbc\xa9\xef\xbc\xa3\xef\xbc\xa5", SAME, "fullwidth capitals" },
+        { "\xe3\x83\x91", "\xef\xbe\x8a\xef\xbe\x9f", SAME, "halfwidth katakana + sound mark, NFC" },
+        { "Jos\xc3\xa9", "Jose\xcc\x81", SAME, "NFC vs NFD" },
+        { "jos\xc3\xa9", "JOS\xc3\x89", SAME, "case beyond ASCII" },
+        { "Kate", "\xe2\x84\xaa" "ate", SAME, "KELVIN SIGN U+212A vs K" },
+        { "\xc3\xa5ngstr\xc3\xb6m", "\xe2\x84\xab" "ngstr\xc3\xb6m", SAME, "ANGSTROM SIGN U+212B" },
+        { "alice", "alice ", SAME, "trailing space" },
+        { "alice", " alice", SAME, "leading space" },
+        { "alice bob", "alice  bob", SAME, "two spaces" },
+        { "alice bob", "alice\xc2\xa0" "bob", SAME, "NO-BREAK SPACE" },
+        { "alice bob", "alice\xe3\x80\x80" "bob", SAME, "IDEOGRAPHIC SPACE (wide)" },
+        { "alice", "al\xe2\x80\x8bice", REFUSED, "ZERO WIDTH SPACE inside" },
+        { "alice", "alice\xe2\x80\x8b", REFUSED, "ZERO WIDTH SPACE after" },
+        { "alice", "ali\xe2\x80\x8d" "ce", REFUSED, "ZERO WIDTH JOINER" },
+        { "alice", "al\xe2\x80\x8cice", REFUSED, "ZERO WIDTH NON-JOINER" },
+        { "alice", "\xef\xbb\xbf" "alice", REFUSED, "BOM U+FEFF" },
+        { "alice", "ali\xc2\xad" "ce", REFUSED, "SOFT HYPHEN" },
+        { "alice", "alice\xef\xb8\x8f", REFUSED, "VARIATION SELECTOR-16" },
+        { "alice", "ali\xcd\x8f" "ce", REFUSED, "COMBINING GRAPHEME JOINER" },
+        { "alice", "\xe2\x80\xae" "ecila", REFUSED, "RIGHT-TO-LEFT OVERRIDE" },
+        { "alice", "alice\xc2\x85", REFUSED, "C1 control NEL" },
+        { "alice", "alice\xe2\x80\xa8", REFUSED, "LINE SEPARATOR" },
+        { "alice", "alice\xee\x80\x80", REFUSED, "private use U+E000" },
+        { "alice", "alice\xcd\xb8", REFUSED, "unassigned U+0378" },
+        { "alice", "alice\xef\xb7\x90", REFUSED, "noncharacter U+FDD0" },
+        { "alice", "\xf0\x9d\x90\x9a\xf0\x9d\x90\xa5\xf0\x9d\x90\xa2\xf0\x9d\x90\x9c\xf0\x9d\x90\x9e",
+          REFUSED, "MATHEMATICAL BOLD (<font>)" },
+        { "alice", "   ", REFUSED, "empty once spaces are trimmed" },
+        /* What RFC 8265 (toLowerCase, not case folding) keeps apart, section 3.5. */
+        { "stra\xc3\x9f" "e", "strasse", DISTINCT, "sharp s vs ss: different (RFC 8265 ex. 2/3)" },
+        { "stra\xc3\x9f" "e", "STRA\xe1\xba\x9e" "E", SAME, "CAPITAL SHARP S lowercases to sharp s" },
+        { "\xce\xa3", "\xcf\x83", SAME, "capital sigma vs sigma (RFC 8265 ex. 5/6)" },
+        { "\xcf\x83", "\xcf\x82", DISTINCT, "sigma vs final sigma (RFC 8265 ex. 6/7)" },
+        { "\xce\xbf\xce\xb4\xce\xbf\xcf\x82", "\xce\x9f\xce\x94\xce\x9f\xce\xa3", SAME,
+          "final capital sigma lowercases to final sigma (Final_Sigma)" },
+        { "\xce\xbf\xce\xb4\xce\xbf\xcf\x83", "\xce\x9f\xce\x94\xce\x9f\xce\xa3", DISTINCT,
+          "...so not to a medial sigma" },
+        /* Turkish: language-independent lower case. I -> i; dotless i stays itself; capital
+         * I with dot becomes i + COMBINING DOT ABOVE: three different names, all visible. */
+        { "ilkay", "Ilkay", SAME, "I -> i" },
+        { "ilkay", "\xc4\xb1lkay", DISTINCT, "dotless i stays dotless" },
+        { "ilkay", "\xc4\xb0lkay", DISTINCT, "capital dotted I -> i + U+0307" },
+        /* Out of scope: different letters of different scripts (Unicode TR 39). */
+        { "alice", "alic\xd0\xb5", DISTINCT, "Cyrillic ie: a different letter" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+        check_pair(pairs[i].held, pairs[i].other, pairs[i].want, pairs[i].why);
+}
+
+/* Relays and leave find their recipient by key; replies carry names as typed. */
+static void test_names_as_typed(void)
+{
+    world w;
+    cJSON *m;
+
+    world_init(&w, NULL, 1);
+    login_ok(&w, 0, "Alice");
+    login_ok(&w, 1, "Bob");
+    MC_CHECK_STR(mc_signal_session_key(w.s[0]), "alice");
+    MC_CHECK_EQ(mc_registry_find(w.reg, "alice", 5) == w.s[0], 1);
+    MC_CHECK(mc_registry_find(w.reg, "Alice", 5) == NULL);
+
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"ALICE\",\"offer\":1}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "offer");
+    MC_CHECK_STR(str(m, "name"), "Bob");
+    MC_CHECK_STR(str(m, "from"), "Bob");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"answer\",\"name\":\"\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82\",\"answer\":2}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "answer");
+    MC_CHECK_STR(str(m, "from"), "Alice");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[0], w.s[1]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_STR(mc_signal_session_peer(w.s[1]), "Alice");
+
+    /* Yourself under another spelling; a refused spelling is nobody. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\" alice\",\"candidate\":1}"), MC_ENAME);
+    EXPECT_ERROR(&w, 0, "self");
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"candidate\",\"name\":\"b\\u200bob\",\"candidate\":1}"), MC_ENAME);
+    EXPECT_ERROR(&w, 0, "unknown-user");
+    EXPECT_NOTHING(&w, 1);
+
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"name\":\"BOB\"}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    MC_CHECK_STR(str(m, "from"), "Alice");
+    cJSON_Delete(m);
+
+    /* The reason names the refused code point. */
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"login\",\"name\":\"a\\u200bb\"}"), MC_ENAME);
+    m = take(&w, 2);
+    MC_CHECK_STR(str(m, "code"), "invalid-name");
+    MC_CHECK(str(m, "reason") != NULL && strstr(str(m, "reason"), "U+200B") != NULL);
+    cJSON_Delete(m);
+    world_free(&w);
+}
+
+/* ---- calls: who hears a leave (security issue, items 9 and 10) ---- */
+
+#define LOGIN_ALL(w) do { login_ok((w), 0, "a"); login_ok((w), 1, "b"); login_ok((w), 2, "c"); \
+                          login_ok((w), 3, "m"); } while (0)
+
+static void call(world *w, int from, const char *to_name, int to)
+{
+    char msg[128];
+    const char *from_name = mc_signal_session_name(w->s[from]);
+
+    snprintf(msg, sizeof(msg), "{\"type\":\"offer\",\"name\":\"%s\",\"offer\":{}}", to_name);
+    MC_CHECK_EQ(feed(w, from, msg), MC_OK);
+    snprintf(msg, sizeof(msg), "{\"type\":\"answer\",\"name\":\"%s\",\"answer\":{}}", from_name);
+    MC_CHECK_EQ(feed(w, to, msg), MC_OK);
+    drain(w, from);
+    drain(w, to);
+}
+
+/* An offer, then a leave, from someone the victim never answered must not hang up the
+ * victim's call with somebody else: book clients hang up on any leave. */
+static void test_stray_leave(void)
+{
+    world w;
+    cJSON *m;
+
+    world_init(&w, NULL, 1);
+    LOGIN_ALL(&w);
+    call(&w, 0, "b", 1);                       /* a and b in a call */
+
+    /* m offers b (b sees the offer: it may answer), then leaves: b hears nothing. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "offer");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[1]), MC_SIGNAL_CALL_OFFER_SENT);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[3]), MC_SIGNAL_CALL_OFFER_RECEIVED);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"leave\",\"name\":\"b\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 1);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[3]), 0);
+    /* The same with a nameless leave, and with a disconnect. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"leave\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 1);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+    /* An answer nobody asked for is relayed (as the book did) but makes no call. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"answer\",\"name\":\"a\",\"answer\":{}}"), MC_OK);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "type"), "answer");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[0]), 0);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"leave\",\"name\":\"a\"}"), MC_OK);
+    EXPECT_NOTHING(&w, 0);
+    /* Candidates change nothing either. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"candidate\",\"name\":\"a\",\"candidate\":{}}"), MC_OK);
+    drain(&w, 0);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[0]), 0);
+    mc_signal_session_close(w.sig, w.s[3]);
+    w.s[3] = NULL;
+    EXPECT_NOTHING(&w, 0);
+    EXPECT_NOTHING(&w, 1);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[0], w.s[1]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_STR(mc_signal_session_peer(w.s[1]), "a");
+
+    /* The call partner's leave does reach b. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"name\":\"b\"}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    MC_CHECK_STR(str(m, "from"), "a");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[1]), 0);
+
+    /* A cancelled offer reaches a callee in no call, and a refusal reaches the caller. */
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"leave\",\"name\":\"b\"}"), MC_OK);
+    m = take(&w, 1);
+    MC_CHECK_STR(str(m, "from"), "c");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(feed(&w, 2, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+    call(&w, 0, "b", 1);                       /* b takes a's call instead */
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"leave\",\"name\":\"c\"}"), MC_OK);
+    m = take(&w, 2);
+    MC_CHECK_STR(str(m, "type"), "leave");
+    MC_CHECK_STR(str(m, "from"), "b");
+    cJSON_Delete(m);
+    EXPECT_NOTHING(&w, 0);
+    world_free(&w);
+}
+
+/* Every peer is tracked, and told on a disconnect or a nameless leave. */
+static void test_many_peers(void)
+{
+    world w;
+    cJSON *m;
+    int i;
+
+    world_init(&w, NULL, 1);
+    LOGIN_ALL(&w);
+    call(&w, 0, "b", 1);
+    call(&w, 0, "c", 2);
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[0]), 2);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[0], w.s[1]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[0], w.s[2]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_STR(mc_signal_session_peer(w.s[0]), "c");     /* the most recent */
+    mc_signal_session_close(w.sig, w.s[0]);
+    w.s[0] = NULL;
+    for (i = 1; i <= 2; i++) {
+        m = take(&w, i);
+        MC_CHECK_STR(str(m, "type"), "leave");
+        MC_CHECK_STR(str(m, "from"), "a");
+        cJSON_Delete(m);
+        MC_CHECK_EQ(mc_signal_session_peer_count(w.s[i]), 0);
+    }
+
+    /* A nameless leave hangs up every call. */
+    MC_CHECK_EQ(mc_signal_session_open(w.sig, &w.conns[0], &w.s[0]), MC_OK);
+    login_ok(&w, 0, "a");
+    call(&w, 1, "a", 0);
+    call(&w, 2, "a", 0);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\"}"), MC_OK);
+    for (i = 1; i <= 2; i++) {
+        m = take(&w, i);
+        MC_CHECK_STR(str(m, "type"), "leave");
+        cJSON_Delete(m);
+    }
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[0]), 0);
+
+    /* Re-offers, glare and renegotiation keep one record per pair. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":1}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":2}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"a\",\"offer\":3}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[0]), 1);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[0], w.s[1]),
+                MC_SIGNAL_CALL_OFFER_SENT | MC_SIGNAL_CALL_OFFER_RECEIVED);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"answer\",\"name\":\"b\",\"answer\":3}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[0]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"a\",\"offer\":4}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[0]), MC_SIGNAL_CALL_ANSWERED);
+    drain(&w, 0);
+    drain(&w, 1);
+    world_free(&w);
+}
+
+/* The limit on peers: stale offers give way, calls do not. */
+static void test_peer_limit(void)
+{
+    mc_signal_config cfg;
+    world w;
+    cJSON *m;
+
+    mc_signal_config_default(&cfg);
+    MC_CHECK_EQ(cfg.max_peers, 16);
+    cfg.max_peers = 0;
+    {
+        mc_signal_io io = { t_send, NULL, NULL, NULL };
+        mc_registry *r;
+        mc_signal *sg;
+
+        MC_CHECK_EQ(mc_registry_create_memory(NULL, &r), MC_OK);
+        MC_CHECK_EQ(mc_signal_create(&cfg, r, &io, NULL, &sg), MC_EINVAL);
+        mc_registry_destroy(r);
+    }
+    cfg.max_peers = 2;
+    world_init(&w, &cfg, 1);
+    LOGIN_ALL(&w);
+    login_ok(&w, 4, "d");
+    login_ok(&w, 5, "e");
+
+    /* a in two calls: a third offer, either way, is refused and not relayed. */
+    call(&w, 0, "b", 1);
+    call(&w, 2, "a", 0);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_ELIMIT);
+    m = take(&w, 0);
+    MC_CHECK_STR(str(m, "code"), "too-many-peers");
+    MC_CHECK_STR(str(m, "name"), "d");
+    cJSON_Delete(m);
+    MC_CHECK_EQ(feed(&w, 4, "{\"type\":\"offer\",\"name\":\"a\",\"offer\":{}}"), MC_ELIMIT);
+    EXPECT_ERROR(&w, 4, "too-many-peers");
+    EXPECT_NOTHING(&w, 0);
+    EXPECT_NOTHING(&w, 4);
+    /* Within existing pairs everything still works. */
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    drain(&w, 1);
+
+    /* d's table full of offers it received: a new one pushes out the oldest. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 5, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"leave\",\"name\":\"a\"}"), MC_OK);   /* frees b */
+    drain(&w, 0);
+    MC_CHECK_EQ(feed(&w, 1, "{\"type\":\"offer\",\"name\":\"d\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[4], w.s[3]), 0);           /* m's, the oldest */
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[4]), 0);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[4], w.s[5]), MC_SIGNAL_CALL_OFFER_RECEIVED);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[4], w.s[1]), MC_SIGNAL_CALL_OFFER_RECEIVED);
+    drain(&w, 4);
+    EXPECT_NOTHING(&w, 3);                     /* silently */
+
+    /* The sender's own stale offers give way too: m offers b and e, then c. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"b\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"e\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[3]), 2);
+    drain(&w, 1);
+    drain(&w, 5);
+    /* c is in a call with a (one of two), so it has room. */
+    MC_CHECK_EQ(feed(&w, 3, "{\"type\":\"offer\",\"name\":\"c\",\"offer\":{}}"), MC_OK);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[1]), 0);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[3], w.s[2]), MC_SIGNAL_CALL_OFFER_SENT);
+    drain(&w, 2);
+    world_free(&w);
+}
+
+/* A takeover moves every call; the old connection's close tells nobody. */
+static void test_takeover_calls(void)
+{
+    world w;
+    cJSON *m;
+    char token[40], msg[160];
+    int i;
+
+    world_init(&w, NULL, 1);
+    MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"login\",\"name\":\"a\"}"), MC_OK);
+    m = take(&w, 0);
+    snprintf(token, sizeof(token), "%s", str(m, "token"));
+    cJSON_Delete(m);
+    login_ok(&w, 1, "b");
+    login_ok(&w, 2, "c");
+    call(&w, 0, "b", 1);
+    call(&w, 2, "a", 0);
+    snprintf(msg, sizeof(msg), "{\"type\":\"login\",\"name\":\"A\",\"token\":\"%s\"}", token);
+    MC_CHECK_EQ(feed(&w, 3, msg), MC_OK);
+    drain(&w, 3);
+    MC_CHECK_STR(mc_signal_session_name(w.s[3]), "A");
+    MC_CHECK_EQ(mc_signal_session_peer_count(w.s[3]), 2);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[3]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[2], w.s[3]), MC_SIGNAL_CALL_ANSWERED);
+    MC_CHECK_EQ(mc_signal_session_call(w.s[1], w.s[0]), 0);
+    mc_signal_session_close(w.sig, w.s[0]);
+    w.s[0] = NULL;
+    EXPECT_NOTHING(&w, 1);
+    EXPECT_NOTHING(&w, 2);
+    mc_signal_session_close(w.sig, w.s[3]);
+    w.s[3] = NULL;
+    for (i = 1; i <= 2; i++) {
+        m = take(&w, i);
+        MC_CHECK_STR(str(m, "type"), "leave");
+        MC_CHECK_STR(str(m, "from"), "A");
+        cJSON_Delete(m);
+    }
+    world_free(&w);
+}
+
 int main(void)
 {
     MC_RUN_TEST(test_registry);
@@ -1004,5 +1445,12 @@ int main(void)
     MC_RUN_TEST(test_reject);
     MC_RUN_TEST(test_payload_fidelity);
     MC_RUN_TEST(test_payload_raw);
+    MC_RUN_TEST(test_username_key);
+    MC_RUN_TEST(test_confusable_names);
+    MC_RUN_TEST(test_names_as_typed);
+    MC_RUN_TEST(test_stray_leave);
+    MC_RUN_TEST(test_many_peers);
+    MC_RUN_TEST(test_peer_limit);
+    MC_RUN_TEST(test_takeover_calls);
     return mc_test_finish();
 }

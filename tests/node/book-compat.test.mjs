@@ -117,10 +117,13 @@ test("the book's chapter 4 wscat session, byte for byte", async () => {
     ['1', '{"type": "leave", "name": "UserB"}'],
   ];
   const [b, o] = [await replay(book.wsUrl, ['1', '2', '3'], script), await replay(ours.wsUrl, ['1', '2', '3'], script)];
-  // The book's step 4 candidate goes to "userA" (lower case): nobody. The book's server
-  // dropped it; ours says so. Client 3's second login (already logged in as foo): the book
-  // refused it because UserA was taken; ours refuses it too (with another code).
-  compare(b, o, { 4: { 1: extraError('unknown-user') } });
+  // The book's step 4 candidate goes from UserA to "userA" (lower case). The book's server
+  // compared names exactly: nobody, dropped. Ours compares names by key (docs/protocol.md,
+  // "User names"): that is UserA itself, and it says so ("self"). A book client sees the
+  // same either way: one error message it ignores where the book's server sent nothing.
+  // Client 3's second login (already logged in as foo): the book refused it because UserA
+  // was taken; ours refuses it too (with another code).
+  compare(b, o, { 4: { 1: extraError('self') } });
   assert.deepEqual(o[2]['2'].map(bookView), [{ type: 'offer', offer: 'hello', name: 'UserA' }]);
   assert.deepEqual(o[9]['2'].map(bookView), [{ type: 'leave' }]);
   assert.deepEqual(o[8]['3'].map(bookView), [{ type: 'error', message: 'Unrecognized command: foo' }]);

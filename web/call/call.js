@@ -43,7 +43,7 @@ function describe(err, who) {
   switch (err?.code) {
     case 'name-taken': return `The name "${ui.name.value}" is taken: choose another.`;
     case 'invalid-name': return `That name cannot be used: ${err.message}.`;
-    case 'unknown-user': return `Nobody called "${who}" is logged in. Check the name (it is case-sensitive).`;
+    case 'unknown-user': return `Nobody called "${who}" is logged in. Check the name.`;
     case 'self': return 'You cannot call yourself: open this page in another tab and call that name.';
     case 'left': return `${who} hung up.`;
     case 'timeout': return `${who} did not answer.`;

@@ -233,7 +233,7 @@ function describe(err, who) {
   switch (err?.code) {
     case 'name-taken': return `The name "${ui.name.value}" is taken: choose another.`;
     case 'invalid-name': return `That name cannot be used: ${err.message}.`;
-    case 'unknown-user': return `Nobody called "${who}" is logged in. Check the name (it is case-sensitive).`;
+    case 'unknown-user': return `Nobody called "${who}" is logged in. Check the name.`;
     case 'self': return 'You cannot share with yourself: open this page in another tab.';
     case 'left': return `${who} went away.`;
     case 'timeout': return `${who} did not answer.`;
