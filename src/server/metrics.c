@@ -124,6 +124,14 @@ char *mc_metrics_render(const mc_server *srv, size_t *len)
         (unsigned long long)c->closed_replaced);
     put(&t, "mediacore_connections_closed_total{reason=\"idle\"} %llu\n",
         (unsigned long long)c->closed_idle);
+    metric(&t, "mediacore_relays_refused_total", "counter",
+           "Relays refused to their sender: its share of the receiver's queue was full.",
+           c->relay_refused);
+    metric(&t, "mediacore_buffered_bytes", "gauge",
+           "Bytes queued for clients and half-received, all connections (--max-buffered).",
+           srv->buffered);
+    metric(&t, "mediacore_memory_refused_total", "counter",
+           "Messages refused or dropped because --max-buffered was reached.", c->memory_refused);
     metric(&t, "mediacore_messages_received_total", "counter",
            "Complete signaling messages received.", st.messages + c->rate_limited + c->too_large);
     metric(&t, "mediacore_messages_relayed_total", "counter",

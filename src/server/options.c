@@ -18,6 +18,8 @@ void mc_server_options_default(mc_server_options *opt)
     mc_signal_config_default(&opt->signal);
     opt->max_queue_bytes = 1024 * 1024;
     opt->max_queue_messages = 1024;
+    opt->max_queue_per_sender = 256 * 1024;
+    opt->max_buffered = 256 * 1024 * 1024;
     opt->rate = 200;
     opt->burst = 400;
     opt->max_connections = 16384;
@@ -67,6 +69,13 @@ static void usage(FILE *f)
 "      --max-queue BYTES      per-connection send queue; a reader that falls further behind\n"
 "                             is closed with 1008 (default %zu)\n"
 "      --max-queue-messages N the same, counted in messages (default %u)\n"
+"      --max-queue-per-sender BYTES  what one sender may have queued towards one\n"
+"                             receiver (and a quarter of --max-queue-messages); more is\n"
+"                             refused to the sender (\"undeliverable\"), the receiver keeps\n"
+"                             its connection (default %zu)\n"
+"      --max-buffered BYTES   queued and half-received bytes of all connections together;\n"
+"                             past it relays are refused and messages dropped with\n"
+"                             \"server-busy\" (default %zu)\n"
 "      --max-connections N    concurrent TCP connections, HTTP and WebSocket; more are\n"
 "                             closed as they arrive (default %d)\n"
 "      --max-connections-per-ip N  the same from one address (IPv6: one /64), for\n"
@@ -93,7 +102,8 @@ static void usage(FILE *f)
 "connection (1001) and exits 0.\n",
             d.port, d.web_root, d.stun_port, MC_SERVER_MAX_ORIGINS,
             d.signal.max_message, d.signal.max_name, d.signal.max_depth, d.rate, d.burst,
-            d.max_queue_bytes, d.max_queue_messages, d.max_connections, d.max_connections_per_ip,
+            d.max_queue_bytes, d.max_queue_messages, d.max_queue_per_sender, d.max_buffered,
+            d.max_connections, d.max_connections_per_ip,
             d.handshake_rate, d.handshake_burst, d.idle_timeout, d.stun_rate, d.stun_burst);
 }
 
@@ -142,7 +152,7 @@ enum {
     OPT_STUN_PORT = 256, OPT_PUBLIC_HOST, OPT_TLS_CERT, OPT_TLS_KEY, OPT_ORIGIN,
     OPT_MAX_MESSAGE, OPT_MAX_NAME, OPT_MAX_DEPTH, OPT_RATE, OPT_BURST, OPT_MAX_QUEUE,
     OPT_MAX_QUEUE_MESSAGES, OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT, OPT_EVENT_LOOP,
-    OPT_MAX_PER_IP, OPT_HANDSHAKE_RATE, OPT_HANDSHAKE_BURST, OPT_STUN_RATE, OPT_STUN_BURST
+    OPT_MAX_PER_SENDER, OPT_MAX_BUFFERED, OPT_MAX_PER_IP, OPT_HANDSHAKE_RATE, OPT_HANDSHAKE_BURST, OPT_STUN_RATE, OPT_STUN_BURST
 };
 
 int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
@@ -166,6 +176,8 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
         { "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
         { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
         { "max-connections-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+        { "max-queue-per-sender", required_argument, NULL, OPT_MAX_PER_SENDER },
+        { "max-buffered", required_argument, NULL, OPT_MAX_BUFFERED },
         { "handshake-rate", required_argument, NULL, OPT_HANDSHAKE_RATE },
         { "handshake-burst", required_argument, NULL, OPT_HANDSHAKE_BURST },
         { "event-loop", required_argument, NULL, OPT_EVENT_LOOP },
@@ -256,6 +268,16 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
             if (parse_long(optarg, 1, 1000000, &v))
                 return bad("--max-connections needs a number from 1 to 1000000");
             opt->max_connections = (int)v;
+            break;
+        case OPT_MAX_PER_SENDER:
+            if (parse_long(optarg, 1024, 1L << 30, &v))
+                return bad("--max-queue-per-sender needs a byte count from 1024 to %ld", 1L << 30);
+            opt->max_queue_per_sender = (size_t)v;
+            break;
+        case OPT_MAX_BUFFERED:
+            if (parse_long(optarg, 65536, 1L << 40, &v))
+                return bad("--max-buffered needs a byte count from 65536 to %ld", 1L << 40);
+            opt->max_buffered = (size_t)v;
             break;
         case OPT_MAX_PER_IP:
             if (parse_long(optarg, 0, 1000000, &v))

@@ -59,6 +59,8 @@ typedef struct mc_server_options {
     int log_level;
     mc_signal_config signal;      /* max message, name and depth */
     size_t max_queue_bytes;       /* per-connection send queue, bytes */
+    size_t max_queue_per_sender;  /* bytes one sender may have queued towards one receiver */
+    size_t max_buffered;          /* queued + half-received bytes, all connections together */
     unsigned max_queue_messages;  /* per-connection send queue, messages */
     double rate;                  /* messages per second per connection; 0: no limit */
     double burst;                 /* messages a connection may send at once */
@@ -85,6 +87,8 @@ typedef struct mc_server_counters {
     uint64_t ws_rejected_protocol;/* upgrades refused: asked for an internal subprotocol */
     uint64_t http_bad_request;    /* requests refused with 400: ambiguous framing */
     uint64_t closed_slow;         /* closed: send queue overflowed (slow reader) */
+    uint64_t relay_refused;       /* relays refused: the sender's share of the receiver's queue */
+    uint64_t memory_refused;      /* messages refused or dropped: --max-buffered reached */
     uint64_t closed_replaced;     /* closed: the name was taken over by a new login */
     uint64_t closed_idle;         /* closed: no pong to a ping within the idle timeout */
     uint64_t rate_limited;        /* messages dropped by the rate limit */
@@ -134,6 +138,8 @@ typedef struct mc_server {
     lws_sorted_usec_list_t sweep; /* once a second: idle connections */
     ws_conn *conns;               /* open WebSocket connections */
     size_t conn_count;
+    size_t buffered;              /* bytes queued and half-received, all connections (ws.c) */
+    const ws_conn *sender;        /* whose message the engine is handling now (ws.c) */
     ws_conn *doomed;              /* connections to close once the current message is done */
     int64_t started_us;
     unsigned char *batch;         /* LWS_PRE + 64 KiB: queued messages framed for one write */

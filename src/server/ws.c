@@ -12,9 +12,17 @@
  * as its own WebSocket text message here (server frames are unmasked and we negotiate no
  * extensions, so the framing is the RFC 6455 header and nothing else) and handed to lws as
  * raw bytes: one send() and one writable event for the lot instead of one per message.
- * A reader that lets its queue pass --max-queue bytes or --max-queue-messages is closed with
- * 1008 and a reason; its name is released at once and its peer told, without waiting for
- * the socket to drain.
+ * What others send never costs a receiver its connection: a message relayed from another
+ * user (offer, answer, candidate, leave) that would take the sender's share of the
+ * receiver's queue past --max-queue-per-sender bytes (or a quarter of --max-queue-messages),
+ * or the receiver's whole queue past --max-queue, is refused, and the sender is told
+ * "undeliverable". Only a reader that lets its own replies pass --max-queue bytes or
+ * --max-queue-messages is closed, with 1008 and a reason; its name is released at once and
+ * its peer told, without waiting for the socket to drain.
+ *
+ * Memory: queued messages and half-received messages of all connections together are held
+ * to --max-buffered bytes (mc_server.buffered). Past it, relays are refused ("undeliverable")
+ * and a message being reassembled is dropped and answered "server-busy".
  *
  * Idle connections: once a second a sweep looks at when each connection last sent anything;
  * one silent for --idle-timeout seconds gets a ping, and one that has not answered it half as
@@ -41,8 +49,12 @@
 #define HOST_MAX 255
 #define BATCH_BYTES 65536     /* most bytes of queued messages written in one go */
 
+enum { RX_KEEP = 0, RX_TOO_LARGE = 1, RX_BUSY = 2 };   /* ws_conn.rx_discard */
+
 typedef struct out_msg {
     struct out_msg *next;
+    const ws_conn *from;          /* the relaying sender; NULL: the receiver's own reply.
+                                   * Only compared, never followed (it may be gone). */
     size_t len;
     unsigned char data[];         /* LWS_PRE bytes of headroom, then the message */
 } out_msg;
@@ -65,7 +77,7 @@ struct ws_conn {
     /* receive */
     char *rx;
     size_t rx_len, rx_cap;
-    int rx_discard;               /* the current message is over the limit */
+    int rx_discard;               /* dropping the current message: RX_TOO_LARGE or RX_BUSY */
     /* send */
     out_msg *head, *tail;
     size_t q_bytes;
@@ -102,7 +114,21 @@ static void request_write(ws_conn *c)
     }
 }
 
-static void free_queue(ws_conn *c)
+/* Bytes the server holds for clients: queued and half-received messages. */
+static void account(mc_server *srv, size_t add, size_t sub)
+{
+    srv->buffered = srv->buffered + add - sub;
+}
+
+static void free_rx(mc_server *srv, ws_conn *c)
+{
+    account(srv, 0, c->rx_cap);
+    free(c->rx);
+    c->rx = NULL;
+    c->rx_len = c->rx_cap = 0;
+}
+
+static void free_queue(mc_server *srv, ws_conn *c)
 {
     out_msg *m, *next;
 
@@ -110,6 +136,7 @@ static void free_queue(ws_conn *c)
         next = m->next;
         free(m);
     }
+    account(srv, 0, c->q_bytes);
     c->head = c->tail = NULL;
     c->q_bytes = 0;
     c->q_count = 0;
@@ -125,7 +152,7 @@ static void doom(mc_server *srv, ws_conn *c, int code, const char *reason)
     c->closing = 1;
     c->close_code = code;
     c->close_reason = reason;
-    free_queue(c);
+    free_queue(srv, c);
     if (!c->doomed && c->sig != NULL) {
         c->doomed = 1;
         c->next_doomed = srv->doomed;
@@ -135,6 +162,17 @@ static void doom(mc_server *srv, ws_conn *c, int code, const char *reason)
         request_write(c);
         lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, 5);
     }
+}
+
+/* End a session: its leave messages go out as relays from `c` (they may be refused, never
+ * close a receiver). */
+static void close_session(mc_server *srv, ws_conn *c, mc_signal_session *s)
+{
+    const ws_conn *was = srv->sender;
+
+    srv->sender = c;
+    mc_signal_session_close(srv->signal, s);
+    srv->sender = was;
 }
 
 /* End the protocol sessions of doomed connections. Closing one may send "leave" to a peer
@@ -151,21 +189,53 @@ static void bury_doomed(mc_server *srv)
             mc_signal_session *s = c->sig;
 
             c->sig = NULL;
-            mc_signal_session_close(srv->signal, s);
+            close_session(srv, c, s);
         }
     }
 }
 
 /* ---- the engine's transport ---- */
 
+/* Whether a relay of `len` bytes from `from` fits in `c`'s queue: within the whole queue's
+ * limits and within the sender's share of it. */
+static int relay_fits(const mc_server *srv, const ws_conn *c, const ws_conn *from, size_t len)
+{
+    size_t share = srv->opt.max_queue_per_sender, bytes = len;
+    unsigned share_msgs = srv->opt.max_queue_messages / 4 ? srv->opt.max_queue_messages / 4 : 1;
+    unsigned count = 1;
+    const out_msg *m;
+
+    if (c->q_count >= srv->opt.max_queue_messages || len > srv->opt.max_queue_bytes - c->q_bytes ||
+        len > share)
+        return 0;
+    if (c->q_bytes + len <= share && c->q_count < share_msgs)
+        return 1;                          /* the whole queue is within one share */
+    for (m = c->head; m != NULL; m = m->next) {
+        if (m->from == from) {
+            bytes += m->len;
+            count++;
+        }
+    }
+    return bytes <= share && count <= share_msgs;
+}
+
 static int io_send(void *user, void *conn, const char *text, size_t len)
 {
     mc_server *srv = user;
     ws_conn *c = conn;
+    const ws_conn *from = srv->sender != c ? srv->sender : NULL;
     out_msg *m;
 
     if (c->closing)
         return MC_ESTATE;
+    if (from != NULL && !relay_fits(srv, c, from, len)) {
+        srv->counters.relay_refused++;
+        return MC_ELIMIT;                  /* the sender is told "undeliverable" */
+    }
+    if (len > srv->opt.max_buffered - srv->buffered) {
+        srv->counters.memory_refused++;
+        return MC_ELIMIT;
+    }
     if (c->q_count >= srv->opt.max_queue_messages || len > srv->opt.max_queue_bytes - c->q_bytes) {
         srv->counters.closed_slow++;
         mc_server_log(srv, MC_LOG_INFO, "closing a connection that is not reading (%u messages queued)",
@@ -177,6 +247,7 @@ static int io_send(void *user, void *conn, const char *text, size_t len)
     if (m == NULL)
         return MC_ENOMEM;
     m->next = NULL;
+    m->from = from;
     m->len = len;
     memcpy(m->data + LWS_PRE, text, len);
     if (c->tail != NULL)
@@ -185,6 +256,7 @@ static int io_send(void *user, void *conn, const char *text, size_t len)
         c->head = m;
     c->tail = m;
     c->q_bytes += len;
+    account(srv, len, 0);
     c->q_count++;
     request_write(c);
     return MC_OK;
@@ -329,7 +401,7 @@ static void conn_cleanup(mc_server *srv, ws_conn *c)
         mc_signal_session *s = c->sig;
 
         c->sig = NULL;
-        mc_signal_session_close(srv->signal, s);
+        close_session(srv, c, s);
         bury_doomed(srv);
     }
     if (c->doomed) {
@@ -351,10 +423,8 @@ static void conn_cleanup(mc_server *srv, ws_conn *c)
         c->listed = 0;
         srv->conn_count--;
     }
-    free_queue(c);
-    free(c->rx);
-    c->rx = NULL;
-    c->rx_len = c->rx_cap = 0;
+    free_queue(srv, c);
+    free_rx(srv, c);
     free(c->host);
     c->host = NULL;
     c->wsi = NULL;
@@ -386,6 +456,7 @@ static void deliver_message(mc_server *srv, ws_conn *c, const char *msg, size_t 
 {
     if (c->sig == NULL)
         return;
+    srv->sender = c;
     if (!take_token(srv, c)) {
         srv->counters.rate_limited++;
         mc_signal_reject(srv->signal, c->sig, MC_SIGNAL_ERR_RATE,
@@ -393,6 +464,7 @@ static void deliver_message(mc_server *srv, ws_conn *c, const char *msg, size_t 
     } else {
         mc_signal_handle(srv->signal, c->sig, msg, len);
     }
+    srv->sender = NULL;
     bury_doomed(srv);
 }
 
@@ -413,10 +485,8 @@ static void on_receive(mc_server *srv, ws_conn *c, const char *in, size_t len)
     }
     if (!c->rx_discard) {
         if (len > max - c->rx_len) {
-            c->rx_discard = 1;                   /* keep nothing more of this one */
-            free(c->rx);
-            c->rx = NULL;
-            c->rx_len = c->rx_cap = 0;
+            c->rx_discard = RX_TOO_LARGE;        /* keep nothing more of this one */
+            free_rx(srv, c);
         } else {
             if (c->rx_len + len > c->rx_cap) {
                 size_t cap = c->rx_cap ? c->rx_cap : 4096;
@@ -426,12 +496,19 @@ static void on_receive(mc_server *srv, ws_conn *c, const char *in, size_t len)
                     cap *= 2;
                 if (cap > max)
                     cap = max;
+                if (cap - c->rx_cap > srv->opt.max_buffered - srv->buffered) {
+                    srv->counters.memory_refused++;
+                    c->rx_discard = RX_BUSY;     /* over the server's memory budget */
+                    free_rx(srv, c);
+                    goto done;
+                }
                 p = realloc(c->rx, cap);
                 if (p == NULL) {
                     doom(srv, c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
                     bury_doomed(srv);
                     return;
                 }
+                account(srv, cap, c->rx_cap);
                 c->rx = p;
                 c->rx_cap = cap;
             }
@@ -439,27 +516,29 @@ static void on_receive(mc_server *srv, ws_conn *c, const char *in, size_t len)
             c->rx_len += len;
         }
     }
+done:
     if (!complete)
         return;
     if (c->rx_discard) {
         char text[96];
+        int busy = c->rx_discard == RX_BUSY;
 
-        c->rx_discard = 0;
-        srv->counters.too_large++;
-        snprintf(text, sizeof(text), "message longer than %zu bytes: dropped", max);
+        c->rx_discard = RX_KEEP;
+        if (!busy) {
+            srv->counters.too_large++;
+            snprintf(text, sizeof(text), "message longer than %zu bytes: dropped", max);
+        }
         if (c->sig != NULL) {
-            mc_signal_reject(srv->signal, c->sig, MC_SIGNAL_ERR_TOO_LARGE, text);
+            mc_signal_reject(srv->signal, c->sig, busy ? MC_SIGNAL_ERR_BUSY : MC_SIGNAL_ERR_TOO_LARGE,
+                             busy ? "server memory is full: message dropped, try again" : text);
             bury_doomed(srv);
         }
         return;
     }
     deliver_message(srv, c, c->rx, c->rx_len);
     c->rx_len = 0;
-    if (c->rx_cap > 16384) {                     /* don't sit on a big buffer */
-        free(c->rx);
-        c->rx = NULL;
-        c->rx_cap = 0;
-    }
+    if (c->rx_cap > 16384)                       /* don't sit on a big buffer */
+        free_rx(srv, c);
 }
 
 /* ---- sending ---- */
@@ -500,6 +579,7 @@ static int on_writeable(mc_server *srv, ws_conn *c)
         srv->counters.bytes_out += m->len;
         c->head = m->next;
         c->q_bytes -= m->len;
+        account(srv, 0, m->len);
         c->q_count--;
         free(m);
     } else {
@@ -527,6 +607,8 @@ static int on_writeable(mc_server *srv, ws_conn *c)
             srv->counters.bytes_out += m->len;
             c->head = m->next;
             c->q_bytes -= m->len;
+            account(srv, 0, m->len);
+        account(srv, 0, m->len);
             c->q_count--;
             free(m);
             m = c->head;
@@ -562,7 +644,7 @@ static void sweep(lws_sorted_usec_list_t *sul)
             mc_server_log(srv, MC_LOG_INFO, "dropping a connection silent for %lld s",
                           (long long)(silent / 1000000));
             c->closing = 1;
-            free_queue(c);
+            free_queue(srv, c);
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
         } else if (silent >= ping_after && !c->ping_sent && !c->ping_due) {
             c->ping_due = 1;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startServer, serverBinary } from '../lib/server.mjs';
-import { TestClient } from '../lib/wsclient.mjs';
+import { TestClient, loggedIn } from '../lib/wsclient.mjs';
 import { exchange, get } from '../lib/rawhttp.mjs';
 
 const run = promisify(execFile);
@@ -241,4 +241,43 @@ test('per-address limits: connections held and handshakes per second, other addr
   assert.ok(m['mediacore_connections_refused_total{reason="per_ip"}'] >= 2);
   assert.ok(m['mediacore_connections_refused_total{reason="handshake_rate"}'] >= 1);
   await Promise.all([...three.slice(1), other, again].map((c) => c.close()));
+});
+
+test('memory: queued and half-received bytes of all connections are held to --max-buffered', async (t) => {
+  const s = await startServer({ stun: false, args: ['--rate', '0', '--idle-timeout', '0', '--max-buffered', '200000',
+    '--max-queue-per-sender', '1000000'] });
+  t.after(async () => assert.equal((await s.close()).code, 0));
+  const names = ['m-a', 'm-b', 'm-c', 'm-d', 'm-slow'];
+  const [a, b, c, d, slow] = await Promise.all(names.map((n) => loggedIn(s.wsUrl, n)));
+  // Three messages left half-sent hold 3 x 64 KiB of reassembly buffers.
+  const half = JSON.stringify({ type: 'candidate', name: 'nobody', candidate: 'h'.repeat(60_000) });
+  for (const h of [a, b, c]) {
+    h.ws.send(half.slice(0, 40_000), { fin: false });
+    h.ws.send(half.slice(40_000, 50_000), { fin: false });
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await s.metrics()).mediacore_buffered_bytes, 3 * 65536);
+  // A fourth cannot be held now: it is dropped with server-busy, the connection stays.
+  const msg = JSON.stringify({ type: 'candidate', name: 'm-a', candidate: 'x'.repeat(30_000) });
+  const fragments = (cl) => { for (let i = 0; i < msg.length; i += 10_000) cl.ws.send(msg.slice(i, i + 10_000), { fin: i + 10_000 >= msg.length }); };
+  fragments(d);
+  assert.equal((await d.next((x) => x.type === 'error')).code, 'server-busy');
+  assert.ok((await s.metrics()).mediacore_memory_refused_total >= 1);
+  // The half-sent messages end; memory is free again and the same message goes through.
+  for (const h of [a, b, c]) h.ws.send(half.slice(50_000), { fin: true });
+  for (const h of [a, b, c]) assert.equal((await h.next((x) => x.type === 'error')).code, 'unknown-user');
+  fragments(d);
+  assert.equal((await a.next((x) => x.from === 'm-d', 10_000)).candidate.length, 30_000);
+  // Queued bytes count too: a stalled reader's queue stops at the budget, the sender is refused.
+  slow.ws._socket.pause();
+  const big = 'y'.repeat(60_000);
+  for (let i = 0; i < 400 && !a.inbox.some((m) => m.code === 'undeliverable'); i++) {
+    a.send({ type: 'candidate', name: 'm-slow', candidate: big });
+    if (i % 10 === 9) await new Promise((r) => setTimeout(r, 20));
+  }
+  await a.next((m) => m.code === 'undeliverable', 10_000);
+  const m = await s.metrics();
+  assert.ok(m.mediacore_buffered_bytes <= 200000, `${m.mediacore_buffered_bytes} buffered`);
+  slow.ws._socket.resume();
+  await Promise.all([a, b, c, d, slow].map((cl) => cl.close()));
 });
