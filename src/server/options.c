@@ -64,6 +64,8 @@ static void usage(FILE *f)
 "      --max-message BYTES    largest message after reassembling fragments (default %zu)\n"
 "      --max-name BYTES       longest user name (default %zu)\n"
 "      --max-depth N          deepest JSON nesting (default %d)\n"
+"      --max-peers N          users one user can be in a call or have a pending offer\n"
+"                             with at once (default %zu; more: \"too-many-peers\")\n"
 "      --rate N               messages per second per connection, 0: unlimited (default %g)\n"
 "      --burst N              messages a connection may send at once (default %g)\n"
 "      --max-queue BYTES      per-connection send queue; a reader that falls further behind\n"
@@ -101,7 +103,7 @@ static void usage(FILE *f)
 "a file under the web root, or a WebSocket upgrade. SIGINT or SIGTERM closes every\n"
 "connection (1001) and exits 0.\n",
             d.port, d.web_root, d.stun_port, MC_SERVER_MAX_ORIGINS,
-            d.signal.max_message, d.signal.max_name, d.signal.max_depth, d.rate, d.burst,
+            d.signal.max_message, d.signal.max_name, d.signal.max_depth, d.signal.max_peers, d.rate, d.burst,
             d.max_queue_bytes, d.max_queue_messages, d.max_queue_per_sender, d.max_buffered,
             d.max_connections, d.max_connections_per_ip,
             d.handshake_rate, d.handshake_burst, d.idle_timeout, d.stun_rate, d.stun_burst);
@@ -152,7 +154,7 @@ enum {
     OPT_STUN_PORT = 256, OPT_PUBLIC_HOST, OPT_TLS_CERT, OPT_TLS_KEY, OPT_ORIGIN,
     OPT_MAX_MESSAGE, OPT_MAX_NAME, OPT_MAX_DEPTH, OPT_RATE, OPT_BURST, OPT_MAX_QUEUE,
     OPT_MAX_QUEUE_MESSAGES, OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT, OPT_EVENT_LOOP,
-    OPT_MAX_PER_SENDER, OPT_MAX_BUFFERED, OPT_MAX_PER_IP, OPT_HANDSHAKE_RATE, OPT_HANDSHAKE_BURST, OPT_STUN_RATE, OPT_STUN_BURST
+    OPT_MAX_PEERS, OPT_MAX_PER_SENDER, OPT_MAX_BUFFERED, OPT_MAX_PER_IP, OPT_HANDSHAKE_RATE, OPT_HANDSHAKE_BURST, OPT_STUN_RATE, OPT_STUN_BURST
 };
 
 int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
@@ -169,6 +171,7 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
         { "max-message", required_argument, NULL, OPT_MAX_MESSAGE },
         { "max-name", required_argument, NULL, OPT_MAX_NAME },
         { "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+        { "max-peers", required_argument, NULL, OPT_MAX_PEERS },
         { "rate", required_argument, NULL, OPT_RATE },
         { "burst", required_argument, NULL, OPT_BURST },
         { "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
@@ -240,6 +243,11 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
             if (parse_long(optarg, 1, 1024, &v))
                 return bad("--max-name needs a byte count from 1 to 1024");
             opt->signal.max_name = (size_t)v;
+            break;
+        case OPT_MAX_PEERS:
+            if (parse_long(optarg, 1, 1024, &v))
+                return bad("--max-peers needs a number from 1 to 1024");
+            opt->signal.max_peers = (size_t)v;
             break;
         case OPT_MAX_DEPTH:
             if (parse_long(optarg, 1, 1000, &v))

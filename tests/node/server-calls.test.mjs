@@ -113,3 +113,22 @@ test('a caller in two calls: both hear its leave, on a disconnect and on a namel
   assert.deepEqual(await c.next(), { type: 'leave', from: na });
   await Promise.all([a.close(), b.close(), c.close()]);
 });
+
+test('--max-peers bounds the calls one user holds: the next offer gets too-many-peers', async (t) => {
+  const s = await startServer({ stun: false, args: ['--max-peers', '2'] });
+  t.after(async () => assert.equal((await s.close()).code, 0));
+  const names = ['hub', 'p1', 'p2', 'p3'].map(uniq);
+  const [hub, p1, p2, p3] = await Promise.all(names.map((n) => loggedIn(s.wsUrl, n)));
+  await bookCall(hub, names[0], p1, names[1]);
+  await bookCall(hub, names[0], p2, names[2]);
+  const r = await hub.request({ type: 'offer', offer: offerSdp, name: names[3] });
+  assert.equal(r.type, 'error');
+  assert.equal(r.code, 'too-many-peers');
+  await p3.quiet(200);
+  // Hanging up one call makes room.
+  hub.send({ type: 'leave', name: names[1] });
+  assert.equal((await p1.next((m) => m.type === 'leave')).from, names[0]);
+  hub.send({ type: 'offer', offer: offerSdp, name: names[3] });
+  assert.equal((await p3.next((m) => m.type === 'offer')).from, names[0]);
+  await Promise.all([hub, p1, p2, p3].map((c) => c.close()));
+});

@@ -135,11 +135,15 @@ test('--help lists every option; bad options exit 2 with a message', async () =>
   const { stdout } = await run(bin, ['--help']);
   for (const o of ['--port', '--bind', '--web-root', '--stun-port', '--public-host', '--tls-cert', '--tls-key',
     '--allow-origin', '--max-message', '--max-name', '--max-depth', '--rate', '--burst', '--max-queue',
-    '--max-queue-messages', '--max-connections', '--idle-timeout', '--log-level', '--help', '--version']) {
+    '--max-queue-messages', '--max-connections', '--idle-timeout', '--log-level', '--help', '--version',
+    '--max-peers', '--max-queue-per-sender', '--max-buffered', '--max-connections-per-ip', '--handshake-rate',
+    '--handshake-burst', '--stun-rate', '--stun-burst']) {
     assert.ok(stdout.includes(o), o);
   }
   for (const args of [['--port', 'x'], ['--bogus'], ['--tls-cert', 'a.pem'], ['--log-level', 'loud'], ['extra'],
-    ['--web-root', '/no/such/dir'], ['--max-name', '0']]) {
+    ['--web-root', '/no/such/dir'], ['--max-name', '0'], ['--max-peers', '0'], ['--max-buffered', '10'],
+    ['--max-connections-per-ip', '-1'], ['--handshake-rate', 'x'], ['--handshake-burst', '0'],
+    ['--max-queue-per-sender', '1']]) {
     await assert.rejects(run(bin, args), (err) => {
       assert.equal(err.code, 2, `${args}: exit ${err.code}`);
       assert.match(err.stderr, /mediacore-server: /);
