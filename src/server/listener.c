@@ -27,21 +27,12 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "server.h"
 
 #define ACCEPT_BATCH 64               /* connections accepted per readable event at most */
 #define ACCEPT_PAUSE_US (100 * 1000)  /* no accepting for this long after accept() failed */
-
-static int64_t mono_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* A socket of `type` bound to `family`'s address; -1 (errno set) on failure. */
 static int bind_one(const mc_server *srv, int type, int family, const struct sockaddr *addr,
@@ -161,7 +152,7 @@ static const uint8_t *admit(mc_server *srv, const struct sockaddr_storage *addr,
     }
     mc_addr_key(addr, key);
     if (srv->handshakes != NULL &&
-        mc_rate_table_take(srv->handshakes, key, sizeof(key), mono_us()) != MC_OK) {
+        mc_rate_table_take(srv->handshakes, key, sizeof(key), mc_server_now_us()) != MC_OK) {
         *why = &srv->counters.refused_rate;
         return NULL;
     }

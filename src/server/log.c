@@ -13,7 +13,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "server.h"
 
@@ -22,19 +21,11 @@
 
 static mc_server *lws_sink;
 
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Whether a line may be written now; reports lines left out before it. */
 static int admit(mc_server *srv)
 {
     mc_server_log_state *l = &srv->log;
-    double now = now_s();
+    double now = (double)mc_server_now_us() * 1e-6;
 
     if (srv->opt.log_level >= MC_LOG_DEBUG)
         return 1;

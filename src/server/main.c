@@ -147,7 +147,8 @@ static void setup_tls(struct lws_context_creation_info *info,
     info->headers = hsts;
 }
 
-static int64_t now_us(void)
+/* CLOCK_MONOTONIC in microseconds: the clock of every timer, bucket and sweep. */
+int64_t mc_server_now_us(void)
 {
     struct timespec ts;
 
@@ -178,7 +179,7 @@ int main(int argc, char **argv)
     srv.reserve_fd = -1;
     srv.signal_fd = -1;
     srv.stun_port = -1;
-    srv.started_us = now_us();
+    srv.started_us = mc_server_now_us();
     mc_server_options_default(&srv.opt);
     rc = mc_server_options_parse(&srv.opt, argc, argv);
     if (rc > 0)

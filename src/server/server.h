@@ -178,6 +178,8 @@ void mc_ws_start_sweep(mc_server *srv);
 
 /* main.c: stop once every connection has closed (or the grace period is over). */
 void mc_server_check_stopped(mc_server *srv);
+/* main.c: CLOCK_MONOTONIC in microseconds. */
+int64_t mc_server_now_us(void);
 
 /* http.c: files from web/, /healthz, /metrics. */
 int mc_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "server.h"
@@ -78,26 +77,16 @@ void mc_stun_udp_close(mc_server *srv)
     srv->stun_limits = NULL;
 }
 
-/* CLOCK_MONOTONIC in microseconds: the rate table's clock. */
-static int64_t mono_us(void)
+/* May `from` have another answer now? Keyed like the listener's limits (mc_addr_key): an
+ * IPv4 address, or an IPv6 /64. */
+static int within_rate(mc_server *srv, const struct sockaddr_storage *from)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* May `a` have another answer now? IPv4: the address; IPv6: its /64 (see the top). */
-static int within_rate(mc_server *srv, const mc_stun_address *a)
-{
-    uint8_t key[1 + 8];
-    size_t len = a->family == 4 ? 4 : 8;
+    uint8_t key[MC_ADDR_KEY_BYTES];
 
     if (srv->stun_limits == NULL)
         return 1;
-    key[0] = (uint8_t)a->family;
-    memcpy(key + 1, a->addr, len);
-    return mc_rate_table_take(srv->stun_limits, key, 1 + len, mono_us()) == MC_OK;
+    mc_addr_key(from, key);
+    return mc_rate_table_take(srv->stun_limits, key, sizeof(key), mc_server_now_us()) == MC_OK;
 }
 
 /* The sender as an mc_stun_address; IPv4-mapped IPv6 becomes IPv4. */
@@ -147,7 +136,7 @@ static void drain(mc_server *srv, int fd)
             srv->counters.stun_dropped++;
             continue;
         }
-        if (!within_rate(srv, &a)) {
+        if (!within_rate(srv, &from)) {
             srv->counters.stun_rate_limited++;
             continue;
         }

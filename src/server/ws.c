@@ -40,7 +40,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include <cJSON.h>
 
@@ -91,14 +90,6 @@ struct ws_conn {
 size_t mc_ws_session_size(void)
 {
     return sizeof(ws_conn);
-}
-
-static int64_t mono_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static mc_server *server_of(struct lws *wsi)
@@ -441,7 +432,7 @@ static int take_token(mc_server *srv, ws_conn *c)
 
     if (srv->opt.rate <= 0)
         return 1;
-    now = mono_us();
+    now = mc_server_now_us();
     c->tokens += (double)(now - c->tokens_at) * 1e-6 * srv->opt.rate;
     if (c->tokens > srv->opt.burst)
         c->tokens = srv->opt.burst;
@@ -474,7 +465,7 @@ static void on_receive(mc_server *srv, ws_conn *c, const char *in, size_t len)
     int complete = lws_is_final_fragment(c->wsi) && lws_remaining_packet_payload(c->wsi) == 0;
 
     srv->counters.bytes_in += len;
-    c->heard_us = mono_us();
+    c->heard_us = mc_server_now_us();
     c->ping_sent = 0;
     c->ping_due = 0;
     if (c->closing)
@@ -630,7 +621,7 @@ static int on_writeable(mc_server *srv, ws_conn *c)
 static void sweep(lws_sorted_usec_list_t *sul)
 {
     mc_server *srv = lws_container_of(sul, mc_server, sweep);
-    int64_t now = mono_us(), ping_after = (int64_t)srv->opt.idle_timeout * 1000000;
+    int64_t now = mc_server_now_us(), ping_after = (int64_t)srv->opt.idle_timeout * 1000000;
     int64_t grace = ping_after / 2 > 1000000 ? ping_after / 2 : 1000000;
     ws_conn *c;
 
@@ -701,7 +692,7 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         if (mc_signal_session_open(srv->signal, c, &c->sig) != MC_OK)
             return -1;
         c->tokens = srv->opt.burst;
-        c->tokens_at = mono_us();
+        c->tokens_at = mc_server_now_us();
         c->heard_us = c->tokens_at;
         c->next = srv->conns;
         c->prev = NULL;
@@ -725,7 +716,7 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         return on_writeable(srv, c);
 
     case LWS_CALLBACK_RECEIVE_PONG:
-        c->heard_us = mono_us();
+        c->heard_us = mc_server_now_us();
         c->ping_sent = 0;
         c->ping_due = 0;
         return 0;
