@@ -42,7 +42,7 @@ const LABEL = {
 /** Start a server; resolve { pid, url, stop() } once it says where it listens. */
 function startServer(kind) {
   const c = ['--port', '0', '--bind', '127.0.0.1', '--stun-port', 'off', '--web-root', 'none',
-    '--rate', '0', '--max-connections', '12000'];
+    '--rate', '0', '--max-connections', '12000', '--max-connections-per-ip', '0', '--handshake-rate', '0'];
   const [cmd, args, pattern] = kind === 'node'
     ? [process.execPath, [BOOK, '--port', '0', '--host', '127.0.0.1'], /listening (\d+)/]
     : [SERVER, kind === 'c-poll' ? [...c, '--event-loop', 'poll'] : c, /:(\d+)\/ \(WebSocket/];
