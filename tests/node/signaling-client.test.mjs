@@ -96,6 +96,9 @@ test('candidates that arrive before their Peer exists are held and handed over i
   await b.login('late');
   await a.offer('late', { type: 'offer', sdp: 'x' });
   for (let i = 0; i < 3; i++) await a.candidate('late', { candidate: `c${i}` });
+  // a's acks say the server has queued the candidates to b, not that b has read them: a
+  // round trip of b's own (its reply is queued behind them) does.
+  await b.request({ type: 'leave', name: 'nobody-at-all' });
   const seen = [];
   const detach = b.attach('early', { onSignal: (m) => seen.push(m.candidate.candidate) });
   assert.deepEqual(seen, ['c0', 'c1', 'c2']);
