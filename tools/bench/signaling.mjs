@@ -11,6 +11,11 @@
 //               server memory per connection
 //
 // Prints a Markdown table of medians over the rounds, and the ratios.
+//
+//   --baseline BIN   also run BIN (another build of mediacore-server, e.g. an earlier commit's)
+//                    in the same rotation, default loop, to compare two builds side by side.
+//                    It gets only the options every build has had.
+//   --only NAME      run only that scenario (max-200, max-10k or rate-10k).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -23,29 +28,39 @@ const LOADGEN = path.join(ROOT, 'build/native/mediacore-loadgen');
 const BOOK = path.join(ROOT, 'tools/bench/book-server.mjs');
 
 const quick = process.argv.includes('--quick');
+const baselineAt = process.argv.indexOf('--baseline');
+const BASELINE = baselineAt > 0 ? path.resolve(process.argv[baselineAt + 1]) : null;
 const rounds = quick ? 1 : Number(process.env.RUNS ?? 3);
 const win = quick ? ['--warmup', '1', '--duration', '3'] : ['--warmup', '2', '--duration', '10'];
 
-const SCENARIOS = [
+const ALL_SCENARIOS = [
   { name: 'max-200', args: ['--connections', '200', '--rate', '0', '--window', '4'] },
   { name: 'max-10k', args: ['--connections', '10000', '--rate', '0', '--window', '1', '--connect-burst', '500'] },
   { name: 'rate-10k', args: ['--connections', '10000', '--rate', '5000', '--connect-burst', '500'] },
 ];
 
-const KINDS = ['c', 'c-poll', 'node'];
+const onlyAt = process.argv.indexOf('--only');
+const SCENARIOS = ALL_SCENARIOS.filter((sc) => onlyAt < 0 || sc.name === process.argv[onlyAt + 1]);
+if (SCENARIOS.length === 0) throw new Error(`--only: no scenario named ${process.argv[onlyAt + 1]}`);
+const KINDS = BASELINE ? ['c', 'c-base', 'c-poll', 'node'] : ['c', 'c-poll', 'node'];
 const LABEL = {
   c: 'mediacore-server',
+  'c-base': `baseline (${BASELINE})`,
   'c-poll': 'mediacore-server --event-loop poll',
   node: 'book server (Node ws)',
 };
 
 /** Start a server; resolve { pid, url, stop() } once it says where it listens. */
 function startServer(kind) {
-  const c = ['--port', '0', '--bind', '127.0.0.1', '--stun-port', 'off', '--web-root', 'none',
-    '--rate', '0', '--max-connections', '12000', '--max-connections-per-ip', '0', '--handshake-rate', '0'];
+  const base = ['--port', '0', '--bind', '127.0.0.1', '--stun-port', 'off', '--web-root', 'none',
+    '--rate', '0', '--max-connections', '12000'];
+  // The load generator opens every connection from one address: no per-address limits.
+  const c = [...base, '--max-connections-per-ip', '0', '--handshake-rate', '0'];
+  const ws = /:(\d+)\/ \(WebSocket/;
   const [cmd, args, pattern] = kind === 'node'
     ? [process.execPath, [BOOK, '--port', '0', '--host', '127.0.0.1'], /listening (\d+)/]
-    : [SERVER, kind === 'c-poll' ? [...c, '--event-loop', 'poll'] : c, /:(\d+)\/ \(WebSocket/];
+    : kind === 'c-base' ? [BASELINE, base, ws]
+      : [SERVER, kind === 'c-poll' ? [...c, '--event-loop', 'poll'] : c, ws];
   const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -139,5 +154,11 @@ for (const sc of SCENARIOS) {
       `p99 ${fmt(med(c, 'p99_ms'), 2)} ms`;
   };
   lines.push(`- ${sc.name}: ${part('c')}; ${part('c-poll')}; the book server's p99 ${fmt(med(n, 'p99_ms'), 2)} ms.`);
+  if (BASELINE) {
+    const [c, b] = [results[sc.name].c, results[sc.name]['c-base']];
+    lines.push(`  mediacore-server against the baseline: ${fmt(med(c, 'relayed_per_s') / med(b, 'relayed_per_s'), 2)}x ` +
+      `its messages/s, ${fmt(med(c, 'server_us_per_msg') / med(b, 'server_us_per_msg'), 2)}x its CPU per message, ` +
+      `p99 ${fmt(med(c, 'p99_ms'), 2)} against ${fmt(med(b, 'p99_ms'), 2)} ms.`);
+  }
 }
 console.log(lines.join('\n'));
