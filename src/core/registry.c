@@ -5,68 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 struct mc_registry {
     const mc_registry_ops *ops;
     void *state;
 };
 
-/* ---- SipHash-2-4 (Aumasson and Bernstein, 2012), written from the paper. ---- */
+/* ---- SipHash-2-4: libsodium's (crypto_shorthash_siphash24), already linked for SHA-256. */
 
-static uint64_t rotl64(uint64_t x, int b)
-{
-    return (x << b) | (x >> (64 - b));
-}
-
-static uint64_t load_le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    int i;
-
-    for (i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-typedef struct sip_state {
-    uint64_t v0, v1, v2, v3;
-} sip_state;
-
-static void sip_round(sip_state *s)
-{
-    s->v0 += s->v1; s->v1 = rotl64(s->v1, 13); s->v1 ^= s->v0; s->v0 = rotl64(s->v0, 32);
-    s->v2 += s->v3; s->v3 = rotl64(s->v3, 16); s->v3 ^= s->v2;
-    s->v0 += s->v3; s->v3 = rotl64(s->v3, 21); s->v3 ^= s->v0;
-    s->v2 += s->v1; s->v1 = rotl64(s->v1, 17); s->v1 ^= s->v2; s->v2 = rotl64(s->v2, 32);
-}
-
-static void sip_compress(sip_state *s, uint64_t m)
-{
-    s->v3 ^= m;
-    sip_round(s);
-    sip_round(s);
-    s->v0 ^= m;
-}
-
+/* The key's 16 bytes are key[0] then key[1], each little-endian, and so is the result: the
+ * SipHash paper's k0/k1 and its 64-bit output on any host. */
 uint64_t mc_registry_hash(const uint64_t key[2], const void *data, size_t len)
 {
-    const uint8_t *p = data;
-    sip_state s;
-    uint8_t tail[8] = { 0 };
-    size_t whole = len & ~(size_t)7, i;
+    unsigned char k[crypto_shorthash_siphash24_KEYBYTES], out[crypto_shorthash_siphash24_BYTES];
+    uint64_t h = 0;
+    int i;
 
-    s.v0 = key[0] ^ 0x736f6d6570736575ULL;
-    s.v1 = key[1] ^ 0x646f72616e646f6dULL;
-    s.v2 = key[0] ^ 0x6c7967656e657261ULL;
-    s.v3 = key[1] ^ 0x7465646279746573ULL;
-    for (i = 0; i < whole; i += 8)
-        sip_compress(&s, load_le64(p + i));
-    memcpy(tail, p + whole, len - whole);
-    tail[7] = (uint8_t)len;
-    sip_compress(&s, load_le64(tail));
-    s.v2 ^= 0xff;
-    for (i = 0; i < 4; i++)
-        sip_round(&s);
-    return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+    for (i = 0; i < 8; i++) {
+        k[i] = (unsigned char)(key[0] >> (8 * i));
+        k[8 + i] = (unsigned char)(key[1] >> (8 * i));
+    }
+    crypto_shorthash_siphash24(out, data, (unsigned long long)len, k);
+    for (i = 7; i >= 0; i--)
+        h = (h << 8) | out[i];
+    return h;
 }
 
 /* ---- the interface ---- */
