@@ -223,21 +223,18 @@ void mc_listener_release(mc_server *srv, struct lws *wsi)
     srv->tcp_count--;
 }
 
+static void listener_closed(mc_server *srv)
+{
+    srv->listen_wsi = NULL;
+}
+
 int mc_listener_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                          void *in, size_t len)
 {
-    mc_server *srv = lws_context_user(lws_get_context(wsi));
-
     (void)user;
     (void)in;
     (void)len;
-    if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
-        return mc_ws_refuse_internal(wsi);
-    if (reason == LWS_CALLBACK_RAW_RX_FILE)
-        accept_batch(srv, lws_get_socket_fd(wsi));
-    else if (reason == LWS_CALLBACK_RAW_CLOSE_FILE)
-        srv->listen_wsi = NULL;
-    return 0;
+    return mc_raw_descriptor_event(wsi, reason, accept_batch, listener_closed);
 }
 
 int mc_listener_open(mc_server *srv)
@@ -280,7 +277,6 @@ int mc_listener_open(mc_server *srv)
 
 void mc_listener_close(mc_server *srv)
 {
-    lws_sul_cancel(&srv->accept_pause);
     if (srv->reserve_fd >= 0)
         close(srv->reserve_fd);
     srv->reserve_fd = -1;

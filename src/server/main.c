@@ -52,27 +52,41 @@ static void begin_shutdown(mc_server *srv)
     mc_server_check_stopped(srv);
 }
 
-/* SIGINT/SIGTERM arrive through a signalfd that lws polls like any descriptor. */
-static int signals_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-                            void *in, size_t len)
+int mc_raw_descriptor_event(struct lws *wsi, enum lws_callback_reasons reason,
+                            void (*readable)(mc_server *srv, int fd),
+                            void (*closed)(mc_server *srv))
 {
     mc_server *srv = lws_context_user(lws_get_context(wsi));
-    struct signalfd_siginfo si;
 
-    (void)user;
-    (void)in;
-    (void)len;
     if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
         return mc_ws_refuse_internal(wsi);
-    if (reason != LWS_CALLBACK_RAW_RX_FILE)
-        return 0;
-    while (read(lws_get_socket_fd(wsi), &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+    if (reason == LWS_CALLBACK_RAW_RX_FILE)
+        readable(srv, lws_get_socket_fd(wsi));
+    else if (reason == LWS_CALLBACK_RAW_CLOSE_FILE && closed != NULL)
+        closed(srv);
+    return 0;
+}
+
+/* SIGINT/SIGTERM arrive through a signalfd that lws polls like any descriptor. */
+static void on_signal(mc_server *srv, int fd)
+{
+    struct signalfd_siginfo si;
+
+    while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
         if (!srv->stopping) {
             mc_server_log(srv, MC_LOG_INFO, "signal %u: shutting down", si.ssi_signo);
             begin_shutdown(srv);
         }
     }
-    return 0;
+}
+
+static int signals_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                            void *in, size_t len)
+{
+    (void)user;
+    (void)in;
+    (void)len;
+    return mc_raw_descriptor_event(wsi, reason, on_signal, NULL);
 }
 
 /* Room for max_connections sockets, a file being served by each, and the listener, STUN and
@@ -332,6 +346,7 @@ out:
     if (srv.context != NULL) {
         lws_sul_cancel(&srv.sweep);
         lws_sul_cancel(&srv.grace);
+        lws_sul_cancel(&srv.accept_pause);
         lws_context_destroy(srv.context);
     }
     mc_listener_close(&srv);

@@ -61,6 +61,12 @@ static void header(text *t, const char *name, const char *type, const char *help
     put(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* One sample of a metric labelled by reason (after its header()). */
+static void reason(text *t, const char *name, const char *why, uint64_t v)
+{
+    put(t, "%s{reason=\"%s\"} %llu\n", name, why, (unsigned long long)v);
+}
+
 static long resident_bytes(void)
 {
     long pages = 0, rss = 0;
@@ -95,35 +101,25 @@ char *mc_metrics_render(const mc_server *srv, size_t *len)
            "WebSocket connections accepted since the server started.", c->ws_accepted);
     header(&t, "mediacore_connections_rejected_total", "counter",
            "WebSocket upgrades refused, by reason.");
-    put(&t, "mediacore_connections_rejected_total{reason=\"origin\"} %llu\n",
-        (unsigned long long)c->ws_rejected_origin);
-    put(&t, "mediacore_connections_rejected_total{reason=\"upgrade\"} %llu\n",
-        (unsigned long long)c->ws_rejected_upgrade);
-    put(&t, "mediacore_connections_rejected_total{reason=\"subprotocol\"} %llu\n",
-        (unsigned long long)c->ws_rejected_protocol);
+    reason(&t, "mediacore_connections_rejected_total", "origin", c->ws_rejected_origin);
+    reason(&t, "mediacore_connections_rejected_total", "upgrade", c->ws_rejected_upgrade);
+    reason(&t, "mediacore_connections_rejected_total", "subprotocol", c->ws_rejected_protocol);
     metric(&t, "mediacore_tcp_connections", "gauge",
            "Open TCP connections, HTTP and WebSocket (what --max-connections bounds).",
            srv->tcp_count);
     header(&t, "mediacore_connections_refused_total", "counter",
            "TCP connections closed as they were accepted, by the limit that refused them.");
-    put(&t, "mediacore_connections_refused_total{reason=\"limit\"} %llu\n",
-        (unsigned long long)c->refused_limit);
-    put(&t, "mediacore_connections_refused_total{reason=\"per_ip\"} %llu\n",
-        (unsigned long long)c->refused_per_ip);
-    put(&t, "mediacore_connections_refused_total{reason=\"handshake_rate\"} %llu\n",
-        (unsigned long long)c->refused_rate);
-    put(&t, "mediacore_connections_refused_total{reason=\"descriptors\"} %llu\n",
-        (unsigned long long)c->refused_fd);
+    reason(&t, "mediacore_connections_refused_total", "limit", c->refused_limit);
+    reason(&t, "mediacore_connections_refused_total", "per_ip", c->refused_per_ip);
+    reason(&t, "mediacore_connections_refused_total", "handshake_rate", c->refused_rate);
+    reason(&t, "mediacore_connections_refused_total", "descriptors", c->refused_fd);
     metric(&t, "mediacore_accept_failures_total", "counter",
            "accept() failures (each pauses accepting for 100 ms).", c->accept_failed);
     header(&t, "mediacore_connections_closed_total", "counter",
            "Connections the server closed, by reason.");
-    put(&t, "mediacore_connections_closed_total{reason=\"slow_reader\"} %llu\n",
-        (unsigned long long)c->closed_slow);
-    put(&t, "mediacore_connections_closed_total{reason=\"replaced\"} %llu\n",
-        (unsigned long long)c->closed_replaced);
-    put(&t, "mediacore_connections_closed_total{reason=\"idle\"} %llu\n",
-        (unsigned long long)c->closed_idle);
+    reason(&t, "mediacore_connections_closed_total", "slow_reader", c->closed_slow);
+    reason(&t, "mediacore_connections_closed_total", "replaced", c->closed_replaced);
+    reason(&t, "mediacore_connections_closed_total", "idle", c->closed_idle);
     metric(&t, "mediacore_relays_refused_total", "counter",
            "Relays refused to their sender: its share of the receiver's queue was full.",
            c->relay_refused);

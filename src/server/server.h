@@ -178,6 +178,12 @@ void mc_ws_start_sweep(mc_server *srv);
 
 /* main.c: stop once every connection has closed (or the grace period is over). */
 void mc_server_check_stopped(mc_server *srv);
+/* main.c: the callback body of the server's raw-descriptor protocols (listener, STUN,
+ * signals): refuse to be a WebSocket subprotocol, call `readable` with the descriptor when
+ * it has input, `closed` (may be NULL) when libwebsockets closes it. */
+int mc_raw_descriptor_event(struct lws *wsi, enum lws_callback_reasons reason,
+                            void (*readable)(mc_server *srv, int fd),
+                            void (*closed)(mc_server *srv));
 /* main.c: CLOCK_MONOTONIC in microseconds. */
 int64_t mc_server_now_us(void);
 
@@ -204,7 +210,7 @@ int mc_listener_callback(struct lws *wsi, enum lws_callback_reasons reason, void
                          void *in, size_t len);
 /* A connection's wsi is being destroyed: give its address's count back (any wsi may be given). */
 void mc_listener_release(mc_server *srv, struct lws *wsi);
-/* After lws_context_destroy(): free the listener's tables. */
+/* After lws_context_destroy() (main.c cancels accept_pause before it): free the tables. */
 void mc_listener_close(mc_server *srv);
 
 /* stun_udp.c: the UDP STUN responder. Returns 0 or -1 (reported). */

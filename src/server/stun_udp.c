@@ -147,19 +147,16 @@ static void drain(mc_server *srv, int fd)
     }
 }
 
+static void stun_closed(mc_server *srv)
+{
+    srv->stun_fd = -1;
+}
+
 int mc_stun_udp_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                          void *in, size_t len)
 {
-    mc_server *srv = lws_context_user(lws_get_context(wsi));
-
     (void)user;
     (void)in;
     (void)len;
-    if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
-        return mc_ws_refuse_internal(wsi);
-    if (reason == LWS_CALLBACK_RAW_RX_FILE)
-        drain(srv, lws_get_socket_fd(wsi));
-    else if (reason == LWS_CALLBACK_RAW_CLOSE_FILE)
-        srv->stun_fd = -1;
-    return 0;
+    return mc_raw_descriptor_event(wsi, reason, drain, stun_closed);
 }
