@@ -133,7 +133,8 @@ static void shed_with_reserve(mc_server *srv, int lfd)
     srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-/* Admit `fd` from `addr`, or say why not (a counter). Returns the counted key or NULL. */
+/* Admit a connection from `addr`: its counted key, or NULL and in *why the counter of the
+ * limit that refused it. */
 static const uint8_t *admit(mc_server *srv, const struct sockaddr_storage *addr, uint64_t **why)
 {
     uint8_t key[MC_ADDR_KEY_BYTES];
