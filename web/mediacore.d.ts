@@ -621,6 +621,8 @@ export interface PeerEvents {
 export class Peer {
   constructor(options: PeerOptions);
   readonly pc: RTCPeerConnection;
+  /** The remote user's name: as given, then, once call() is acknowledged, as the remote logged
+   *  in ("ALICE" becomes "alice"; the server compares names without case and width). */
   readonly remote: string;
   readonly state: RTCPeerConnectionState;
   addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): RTCRtpSender;

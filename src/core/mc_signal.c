@@ -403,7 +403,9 @@ static int reply_login_failed(mc_signal *sig, mc_signal_session *s, mc_signal_er
     return error_rc[kind];
 }
 
-static void reply_ack(mc_signal *sig, mc_signal_session *s)
+/* {type:"ack", id} when the request had an id; `to` (may be NULL), the recipient of a relay,
+ * adds its name as it logged in, so a client that wrote "ALICE" learns it is "alice". */
+static void reply_ack(mc_signal *sig, mc_signal_session *s, const mc_signal_session *to)
 {
     writer w;
 
@@ -411,6 +413,10 @@ static void reply_ack(mc_signal *sig, mc_signal_session *s)
         return;
     w = w_begin(sig);
     w_lit(&w, "{\"type\":\"ack\"");
+    if (to != NULL) {
+        w_lit(&w, ",\"to\":");
+        w_str(&w, to->name, to->name_len, 0);
+    }
     w_end(sig, &w);
     deliver(sig, s, &w);
 }
@@ -1045,7 +1051,7 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
         return reply_error(sig, s, MC_SIGNAL_ERR_TOO_LARGE,
                            "message too large once re-encoded", NULL, 0);
     if (deliver(sig, to, &w) != MC_OK) {
-        snprintf(text, sizeof(text), "could not deliver %s: the recipient is not reading", type);
+        snprintf(text, sizeof(text), "could not deliver %s: the recipient's queue has no room for it", type);
         return reply_error(sig, s, MC_SIGNAL_ERR_UNDELIVERABLE, text, target, len);
     }
     sig->stats.relayed++;
@@ -1053,7 +1059,7 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
         record_offer(sig, s, to, rec, evict_s, evict_to);
     else if (kind == RELAY_ANSWER && rec >= 0)
         record_answer(sig, s, to, rec);
-    reply_ack(sig, s);
+    reply_ack(sig, s, to);
     return MC_OK;
 }
 
@@ -1066,7 +1072,7 @@ static int handle_leave(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
         return reply_error(sig, s, MC_SIGNAL_ERR_FIELD,
                            "leave's field \"name\" must be a string", NULL, 0);
     if (s->name_len == 0) {
-        reply_ack(sig, s);
+        reply_ack(sig, s, NULL);
         return MC_OK;
     }
     if (cJSON_IsString(item)) {
@@ -1084,7 +1090,7 @@ static int handle_leave(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
         /* The book's "hang up my call": every pair. */
         end_all(sig, s);
     }
-    reply_ack(sig, s);
+    reply_ack(sig, s, NULL);
     return MC_OK;
 }
 

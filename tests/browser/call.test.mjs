@@ -56,8 +56,9 @@ test('two pages call, see each other, filter, hang up, call again; clear message
   assert.match(await status(a.page), /Nobody called "nobody" is logged in/);
   assert.equal(await a.page.getAttribute('body', 'data-state'), 'ready');
 
-  // The call.
-  await a.page.fill('#callee', 'bob');
+  // The call, to "BOB": names compare without case; the page learns bob's name as he logged
+  // in from the server's acknowledgement and takes his replies under it.
+  await a.page.fill('#callee', 'BOB');
   await a.page.click('#call');
   await a.page.waitForSelector('body[data-state="in-call"]', { timeout: 30_000 });
   await b.page.waitForSelector('body[data-state="in-call"]', { timeout: 30_000 });

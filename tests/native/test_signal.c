@@ -816,6 +816,7 @@ static void test_ids_and_acks(void)
     m = take(&w, 0);
     MC_CHECK_STR(str(m, "type"), "ack");
     MC_CHECK_STR(str(m, "id"), "q-7");
+    MC_CHECK_STR(str(m, "to"), "b");          /* the recipient's name as it logged in */
     cJSON_Delete(m);
     m = take(&w, 1);
     MC_CHECK(!has(m, "id"));               /* ids stay between a client and the server */
@@ -831,6 +832,7 @@ static void test_ids_and_acks(void)
     MC_CHECK_EQ(feed(&w, 0, "{\"type\":\"leave\",\"id\":-3}"), MC_OK);
     m = take(&w, 0);
     MC_CHECK_STR(str(m, "type"), "ack");
+    MC_CHECK(!has(m, "to"));
     cJSON_Delete(m);
     drain(&w, 1);
 

@@ -75,3 +75,15 @@ test('a relay to ALICE reaches alice, with names as typed', async () => {
   await alice.quiet(100);
   await Promise.all([alice.close(), bob.close()]);
 });
+
+test('a relay request with an id is acknowledged with the recipient\'s name as it logged in', async () => {
+  const carol = await loggedIn(srv.wsUrl, 'Carol');
+  const dave = await loggedIn(srv.wsUrl, 'dave');
+  // A client that called "CAROL" learns to expect replies from "Carol" (SignalingClient and
+  // Peer re-key on it).
+  assert.deepEqual(await dave.request({ type: 'offer', name: 'CAROL', offer: 1, id: 3 }), { type: 'ack', to: 'Carol', id: 3 });
+  assert.equal((await carol.next()).from, 'dave');
+  assert.deepEqual(await dave.request({ type: 'candidate', name: '\uff43\uff41\uff52\uff4f\uff4c', candidate: 1, id: 4 }),
+    { type: 'ack', to: 'Carol', id: 4 });
+  await Promise.all([carol.close(), dave.close()]);
+});

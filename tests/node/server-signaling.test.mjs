@@ -191,7 +191,7 @@ test('ids are echoed and relays acknowledged', async () => {
     Object.keys(await a.request({ type: 'login', name: na, id: 1 })).sort(),
     ['iceServers', 'id', 'name', 'success', 'token', 'type']);
   const b = await loggedIn(srv.wsUrl, nb);
-  assert.deepEqual(await a.request({ type: 'candidate', name: nb, candidate: 1, id: 'c1' }), { type: 'ack', id: 'c1' });
+  assert.deepEqual(await a.request({ type: 'candidate', name: nb, candidate: 1, id: 'c1' }), { type: 'ack', to: nb, id: 'c1' });
   assert.deepEqual(await b.next(), { type: 'candidate', candidate: 1, from: na });
   const e = await a.request({ type: 'offer', name: 'ghost', offer: 1, id: 7 });
   assert.equal(e.id, 7);

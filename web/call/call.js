@@ -137,7 +137,7 @@ function startPeer(remote, { coreCodecs = false } = {}) {
   p.on('track', ({ track, streams }) => {
     if (peer !== p) return;
     ui.remote.srcObject = streams[0] ?? new MediaStream([track]);
-    ui.remoteLabel.textContent = remote;
+    ui.remoteLabel.textContent = p.remote;
   });
   p.on('state', ({ state }) => {
     if (peer === p) ui.info.dataset.connection = state;
@@ -145,8 +145,8 @@ function startPeer(remote, { coreCodecs = false } = {}) {
   p.on('close', ({ reason }) => {
     if (peer !== p) return;
     const messages = {
-      leave: [`${remote} left the call (hung up or disconnected).`, 'error'],
-      failed: [`The connection to ${remote} failed (network or firewall).`, 'error'],
+      leave: [`${p.remote} left the call (hung up or disconnected).`, 'error'],
+      failed: [`The connection to ${p.remote} failed (network or firewall).`, 'error'],
       hangup: ['Call ended.', 'ok'],
       closed: ['Call ended.', 'ok'],
     };

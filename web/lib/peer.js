@@ -60,8 +60,18 @@ export class Peer extends Emitter {
     this.#detach = signaling.attach(remote, this);
   }
 
-  /** The remote user's name. */
+  /** The remote user's name: as given, then as the server knows it once the call is placed
+   *  (names compare like "ALICE" = "alice"; replies come from the name as it logged in). */
   get remote() { return this.#remote; }
+
+  /** The server acknowledged our offer with the recipient's name as it logged in: route its
+   *  replies (which come `from` that name) here. */
+  #follow(ack) {
+    if (typeof ack?.to !== 'string' || ack.to === this.#remote) return;
+    this.#detach();
+    this.#remote = ack.to;
+    this.#detach = this.#signaling.attach(ack.to, this);
+  }
   /** RTCPeerConnection.connectionState, or 'closed'. */
   get state() { return this.#closed ? 'closed' : this.pc.connectionState; }
 
@@ -86,7 +96,7 @@ export class Peer extends Emitter {
       new SignalingError('timeout', `${this.#remote} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
     try {
       await this.pc.setLocalDescription(await this.pc.createOffer());
-      await this.#signaling.offer(this.#remote, this.pc.localDescription);
+      this.#follow(await this.#signaling.offer(this.#remote, this.pc.localDescription));
       const answer = await answered;
       await this.pc.setRemoteDescription(answer);
       await this.#flushCandidates();
