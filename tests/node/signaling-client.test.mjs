@@ -13,7 +13,18 @@ import { startServer } from '../lib/server.mjs';
 const srv = await startServer({ stun: true });
 test.after(async () => assert.equal((await srv.close()).code, 0));
 
-const client = (url = srv.wsUrl, opts = {}) => new SignalingClient(url, { WebSocket, minDelay: 50, maxDelay: 400, ...opts });
+// Every client a test makes is closed after it, pass or fail: an assertion that throws before
+// a test's own close() must not leave sockets that keep this file (and CI) from ending.
+const made = new Set();
+const client = (url = srv.wsUrl, opts = {}) => {
+  const c = new SignalingClient(url, { WebSocket, minDelay: 50, maxDelay: 400, ...opts });
+  made.add(c);
+  return c;
+};
+test.afterEach(() => {
+  for (const c of made) c.close();
+  made.clear();
+});
 
 test('mediacore.js re-exports the signaling client and Peer', () => {
   assert.equal(shim.SignalingClient, SignalingClient);
