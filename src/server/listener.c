@@ -143,11 +143,7 @@ static const uint8_t *admit(mc_server *srv, const struct sockaddr_storage *addr,
                                                       : (unsigned)-1;
     int rc;
 
-    if (srv->stopping) {
-        *why = &srv->counters.refused_limit;
-        return NULL;
-    }
-    if (srv->tcp_count >= (size_t)srv->opt.max_connections) {
+    if (srv->stopping || srv->tcp_count >= (size_t)srv->opt.max_connections) {
         *why = &srv->counters.refused_limit;
         return NULL;
     }

@@ -218,7 +218,7 @@ int mc_server_options_parse(mc_server_options *opt, int argc, char **argv)
                 opt->stun_port = (int)v;
             break;
         case OPT_PUBLIC_HOST:
-            if (optarg[0] == '\0' || mc_host_length(optarg) != strlen(optarg) || strlen(optarg) > 255)
+            if (optarg[0] == '\0' || mc_host_length(optarg) != strlen(optarg) || strlen(optarg) > MC_HOST_MAX)
                 return bad("--public-host needs a host name or an IP address (IPv6 in brackets), "
                            "not \"%s\"", optarg);
             opt->public_host = optarg;

@@ -20,6 +20,7 @@
 
 #define MC_SERVER_VERSION "0.1.0"
 #define MC_SERVER_MAX_ORIGINS 16
+#define MC_HOST_MAX 255           /* bytes of a host name (Host header, --public-host) */
 
 /* TLS (--tls-cert): TLS 1.2 or later, and forward-secret AEAD suites only: ECDHE with AES-GCM
  * or ChaCha20-Poly1305 for TLS 1.2 (no static RSA key exchange, no CBC, no finite-field DHE),

@@ -45,7 +45,6 @@
 
 #include "server.h"
 
-#define HOST_MAX 255
 #define BATCH_BYTES 65536     /* most bytes of queued messages written in one go */
 
 enum { RX_KEEP = 0, RX_TOO_LARGE = 1, RX_BUSY = 2 };   /* ws_conn.rx_discard */
@@ -187,6 +186,12 @@ static void bury_doomed(mc_server *srv)
 
 /* ---- the engine's transport ---- */
 
+/* Whether `len` more bytes fit in `c`'s queue (--max-queue, --max-queue-messages). */
+static int queue_has_room(const mc_server *srv, const ws_conn *c, size_t len)
+{
+    return c->q_count < srv->opt.max_queue_messages && len <= srv->opt.max_queue_bytes - c->q_bytes;
+}
+
 /* Whether a relay of `len` bytes from `from` fits in `c`'s queue: within the whole queue's
  * limits and within the sender's share of it. */
 static int relay_fits(const mc_server *srv, const ws_conn *c, const ws_conn *from, size_t len)
@@ -196,8 +201,7 @@ static int relay_fits(const mc_server *srv, const ws_conn *c, const ws_conn *fro
     unsigned count = 1;
     const out_msg *m;
 
-    if (c->q_count >= srv->opt.max_queue_messages || len > srv->opt.max_queue_bytes - c->q_bytes ||
-        len > share)
+    if (!queue_has_room(srv, c, len) || len > share)
         return 0;
     if (c->q_bytes + len <= share && c->q_count < share_msgs)
         return 1;                          /* the whole queue is within one share */
@@ -227,7 +231,7 @@ static int io_send(void *user, void *conn, const char *text, size_t len)
         srv->counters.memory_refused++;
         return MC_ELIMIT;
     }
-    if (c->q_count >= srv->opt.max_queue_messages || len > srv->opt.max_queue_bytes - c->q_bytes) {
+    if (!queue_has_room(srv, c, len)) {
         srv->counters.closed_slow++;
         mc_server_log(srv, MC_LOG_INFO, "closing a connection that is not reading (%u messages queued)",
                       c->q_count);
@@ -277,7 +281,7 @@ static size_t io_login_extra(void *user, void *conn, const char *name, size_t na
     ws_conn *c = conn;
     const char *host = srv->opt.public_host != NULL ? srv->opt.public_host : c->host;
     cJSON *root, *servers, *entry;
-    char url[HOST_MAX + 16];
+    char url[MC_HOST_MAX + 16];
     size_t n = 0;
     int ok;
 
@@ -320,7 +324,7 @@ static char *host_of(const char *h)
     size_t n = mc_host_length(h);
     char *out;
 
-    if (n == 0 || n > HOST_MAX || (h[n] != '\0' && h[n] != ':'))
+    if (n == 0 || n > MC_HOST_MAX || (h[n] != '\0' && h[n] != ':'))
         return NULL;
     out = malloc(n + 1);
     if (out != NULL) {
@@ -680,7 +684,7 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
             return 1;
         }
         if (srv->stun_port > 0 && srv->opt.public_host == NULL) {
-            char host[HOST_MAX + 8];
+            char host[MC_HOST_MAX + 8];
 
             if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) > 0)
                 c->host = host_of(host);
