@@ -15,9 +15,13 @@ endif()
 
 find_package(PkgConfig REQUIRED)
 
-# The core library. Sources are added by the feature files.
+# The core library: base, media, transfer and codec (the module's C, natively). Sources
+# are added by the folders' CMakeLists.txt. Its users see include/ only; src/ holds the
+# folders' private headers.
 add_library(mc_core STATIC)
-target_include_directories(mc_core PUBLIC src/core)
+target_include_directories(mc_core
+  PUBLIC "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>" "$<INSTALL_INTERFACE:include>"
+  PRIVATE "${PROJECT_SOURCE_DIR}/src")
 target_compile_options(mc_core PRIVATE ${MC_WARNINGS})
 target_link_libraries(mc_core PUBLIC m)
 if(MC_FUZZ)
@@ -34,8 +38,12 @@ function(mc_core_sources)
   target_sources(mc_core PRIVATE ${ARGN})
 endfunction()
 
-# Natively the SIMD kernels are compiled through src/core/simd128.h's portable vector
+# Natively the SIMD kernels are compiled through src/base/simd128.h's portable vector
 # extensions, so tests and fuzzers exercise the same kernel code the module runs.
+function(mc_core_depends)
+  add_dependencies(mc_core ${ARGN})
+endfunction()
+
 function(mc_core_kernels simd plain)
   target_sources(mc_core PRIVATE ${simd})
 endfunction()
@@ -50,34 +58,38 @@ function(mc_native_libraries)
   target_link_libraries(mc_core PUBLIC ${ARGN})
 endfunction()
 
+# mc_native_test(<name> <sources>... [LIBS <target>...]): tests may include any folder's
+# private headers ("media/text_kernels.h"), since they test them.
 function(mc_native_test name)
+  cmake_parse_arguments(T "" "" "LIBS" ${ARGN})
   if(NOT MC_BUILD_TESTS)
     return()
   endif()
-  add_executable(${name} ${ARGN})
-  target_link_libraries(${name} PRIVATE mc_core)
-  target_include_directories(${name} PRIVATE tests/native)
+  add_executable(${name} ${T_UNPARSED_ARGUMENTS})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} mc_core)
+  target_include_directories(${name} PRIVATE "${PROJECT_SOURCE_DIR}/src" "${MC_TESTS}/native")
   target_compile_options(${name} PRIVATE ${MC_WARNINGS})
   add_test(NAME ${name} COMMAND ${name})
 endfunction()
 
-# mc_fuzzer(<name> <sources>... [SEEDS <dir>]): a libFuzzer target that ctest runs for
+# mc_fuzzer(<name> <sources>... [SEEDS <dir>] [LIBS <target>...]): a libFuzzer target that ctest runs for
 # MC_FUZZ_SECONDS from the seed corpus (copied to a scratch corpus so runs don't grow the
 # checked-in one).
 function(mc_fuzzer name)
-  cmake_parse_arguments(F "" "SEEDS" "" ${ARGN})
+  cmake_parse_arguments(F "" "SEEDS" "LIBS" ${ARGN})
   if(NOT MC_FUZZ OR NOT MC_BUILD_TESTS)
     return()
   endif()
   add_executable(${name} ${F_UNPARSED_ARGUMENTS})
-  target_link_libraries(${name} PRIVATE mc_core)
+  target_link_libraries(${name} PRIVATE ${F_LIBS} mc_core)
+  target_include_directories(${name} PRIVATE "${PROJECT_SOURCE_DIR}/src")
   target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   set(corpus "${CMAKE_BINARY_DIR}/fuzz-corpus/${name}")
   file(MAKE_DIRECTORY "${corpus}")
   set(seeds "")
   if(F_SEEDS)
-    set(seeds "${CMAKE_SOURCE_DIR}/${F_SEEDS}")
+    set(seeds "${PROJECT_SOURCE_DIR}/${F_SEEDS}")
   endif()
   add_test(NAME ${name}
     COMMAND ${name} -max_total_time=${MC_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048

@@ -44,7 +44,7 @@ set(MC_WASM_LINK_FLAGS
   -sERROR_ON_UNDEFINED_SYMBOLS=1
 )
 
-# The two modules. Sources are added by the feature files.
+# The two modules. Sources are added by the folders' CMakeLists.txt.
 set(MC_MODULES mediacore_simd mediacore_base)
 foreach(target IN LISTS MC_MODULES)
   if(target STREQUAL "mediacore_simd")
@@ -59,7 +59,7 @@ foreach(target IN LISTS MC_MODULES)
   add_executable(${target})
   set_target_properties(${target} PROPERTIES OUTPUT_NAME "${output}" SUFFIX ".wasm"
                         MC_FLAVOR ${flavor})
-  target_include_directories(${target} PRIVATE src/core)
+  target_include_directories(${target} PRIVATE "${PROJECT_SOURCE_DIR}/include" "${PROJECT_SOURCE_DIR}/src")
   # Third-party headers: their warnings are not ours to fix.
   target_include_directories(${target} SYSTEM PRIVATE "${MC_DEPS_PREFIX}/${flavor}/include")
   target_compile_options(${target} PRIVATE ${arch} ${MC_WARNINGS})
@@ -74,6 +74,12 @@ define_property(TARGET PROPERTY MC_FLAVOR BRIEF_DOCS "simd or base" FULL_DOCS "d
 function(mc_core_sources)
   foreach(target IN LISTS MC_MODULES)
     target_sources(${target} PRIVATE ${ARGN})
+  endforeach()
+endfunction()
+
+function(mc_core_depends)
+  foreach(target IN LISTS MC_MODULES)
+    add_dependencies(${target} ${ARGN})
   endforeach()
 endfunction()
 

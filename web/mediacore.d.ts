@@ -1,6 +1,6 @@
 // Type declarations for mediacore.js.
 
-/** Names of the C error codes (src/core/mc_error.h), plus MC_ELOAD for a module that failed to load. */
+/** Names of the C error codes (include/mediacore/mc_error.h), plus MC_ELOAD for a module that failed to load. */
 export type MediaCoreErrorCode =
   | 'MC_EINVAL' | 'MC_ENOMEM' | 'MC_EDIMENSIONS' | 'MC_ESTRIDE' | 'MC_EBUFSIZE' | 'MC_ENAME'
   | 'MC_EFORMAT' | 'MC_ERANGE' | 'MC_ESTATE' | 'MC_ECODEC' | 'MC_EUNSUPPORTED' | 'MC_ECHECKSUM'
@@ -522,7 +522,7 @@ export const FileShareDefaults: Readonly<Record<string, number>>;
 /** Delete every file FileReceivers stored in the origin private file system. */
 export function clearReceivedFiles(): Promise<void>;
 
-/** MC_BASE64_* flag bits (src/core/base64.h); `scalar` forces the scalar path in tests. */
+/** MC_BASE64_* flag bits (include/mediacore/base64.h); `scalar` forces the scalar path in tests. */
 export const Base64Flags: Readonly<{ url: 1; noPad: 2; forgiving: 4; scalar: 8 }>;
 
 /** Load the module (SIMD or baseline, by feature detection) and return a MediaCore. */

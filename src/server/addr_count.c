@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry.h"
+#include "signal/registry.h"
 
 typedef struct entry {
     struct entry *next;

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "mc_error.h"
+#include "mediacore/mc_error.h"
 
 #define MC_ADDR_KEY_BYTES 16
 

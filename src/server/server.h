@@ -1,7 +1,7 @@
 /* server.h: the mediacore server's shared state (one per process, owned by main()).
  *
  * One libwebsockets context, one vhost, one port: HTTP for web/ (http.c), WebSocket
- * signaling on any path (ws.c, the protocol engine in src/core/mc_signal.*), /healthz and
+ * signaling on any path (ws.c, the protocol engine in src/signal/mc_signal.*), /healthz and
  * /metrics (http.c, metrics.c); STUN on UDP (stun_udp.c). Everything runs on one thread in
  * lws_service(); there are no globals: callbacks reach this struct through
  * lws_context_user().
@@ -14,9 +14,9 @@
 #include <stdint.h>
 
 #include "addr_count.h"
-#include "mc_signal.h"
-#include "rate_table.h"
-#include "registry.h"
+#include "signal/mc_signal.h"
+#include "signal/rate_table.h"
+#include "signal/registry.h"
 
 #define MC_SERVER_VERSION "0.1.0"
 #define MC_SERVER_MAX_ORIGINS 16

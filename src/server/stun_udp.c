@@ -1,4 +1,4 @@
-/* stun_udp.c: the STUN Binding responder on UDP (the protocol itself is src/core/stun.*).
+/* stun_udp.c: the STUN Binding responder on UDP (the protocol itself is src/signal/stun.*).
  *
  * One non-blocking UDP socket, dual-stack [::] unless --bind names an address, polled by
  * libwebsockets as a raw descriptor. Each readable event drains up to 64 datagrams; each
@@ -6,7 +6,7 @@
  * socket (::ffff:a.b.c.d) are answered with an IPv4 XOR-MAPPED-ADDRESS.
  *
  * Per-source rate limit (--stun-rate, --stun-burst): an answer costs its source a token
- * from a bucket in an mc_rate_table (src/core/rate_table.h: 4096 sources, least recently
+ * from a bucket in an mc_rate_table (src/signal/rate_table.h: 4096 sources, least recently
  * seen forgotten first, SipHash keyed with a random seed). A source is an IPv4 address or an
  * IPv6 /64, without the port: UDP sources can be forged, and a reflection attack names its
  * victim's address with whatever ports it likes, so a per-port limit would not hold it;
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "server.h"
-#include "stun.h"
+#include "signal/stun.h"
 
 /* The per-source token buckets, keyed with a random seed. Returns 0 or -1 (no memory). */
 static int create_limits(mc_server *srv)

@@ -5,7 +5,7 @@
 
 #include <emscripten.h>
 
-#include "audio.h"
+#include "mediacore/audio.h"
 
 /* Encoder config fields, in this order. */
 enum {

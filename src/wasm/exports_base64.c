@@ -4,7 +4,7 @@
 
 #include <emscripten.h>
 
-#include "base64.h"
+#include "mediacore/base64.h"
 
 /** Characters written (>= 0), or MC_EINVAL / MC_EBUFSIZE / MC_ERANGE. */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_base64_encode(const uint8_t *src, size_t n, char *dst,

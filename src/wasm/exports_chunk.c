@@ -17,7 +17,7 @@
 
 #include <emscripten.h>
 
-#include "chunk.h"
+#include "mediacore/chunk.h"
 
 #define MC_WASM_INFO_SIZE   512
 #define MC_WASM_STATS_SIZE  72

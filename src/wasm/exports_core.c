@@ -10,8 +10,8 @@
 
 #include <emscripten.h>
 
-#include "frame.h"
-#include "mc_error.h"
+#include "mediacore/frame.h"
+#include "mediacore/mc_error.h"
 
 /** Allocate `size` bytes of module memory for the shim's long-lived buffers; 0 on failure. */
 EMSCRIPTEN_KEEPALIVE void *mc_wasm_alloc(size_t size)

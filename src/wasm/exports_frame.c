@@ -1,7 +1,7 @@
 /* exports_frame.c: frame filters for the shim. */
 #include <emscripten.h>
 
-#include "frame.h"
+#include "mediacore/frame.h"
 
 /** Filter id (>= 0) for a NUL-terminated name in module memory, or MC_ENAME / MC_EINVAL. */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_filter_from_name(const char *name)

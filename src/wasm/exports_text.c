@@ -8,8 +8,8 @@
 
 #include <emscripten.h>
 
-#include "frame.h"
-#include "text.h"
+#include "mediacore/frame.h"
+#include "mediacore/text.h"
 
 typedef struct mc_wasm_text {
     mc_text *text;

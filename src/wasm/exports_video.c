@@ -10,7 +10,7 @@
 
 #include <emscripten.h>
 
-#include "video.h"
+#include "mediacore/video.h"
 
 /* Encoder config fields, in this order. */
 enum {

@@ -4,7 +4,7 @@
 
 #include <emscripten.h>
 
-#include "webm.h"
+#include "mediacore/webm.h"
 
 /* Muxer config fields, in this order. */
 enum {

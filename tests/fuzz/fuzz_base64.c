@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
+#include "mediacore/base64.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

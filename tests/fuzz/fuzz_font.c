@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "font.h"
-#include "text.h"
+#include "mediacore/font.h"
+#include "mediacore/text.h"
 
 static void put32(uint8_t *p, uint32_t v)
 {

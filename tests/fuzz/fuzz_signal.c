@@ -1,4 +1,4 @@
-/* fuzz_signal.c: libFuzzer target for the signaling engine (src/core/mc_signal.c).
+/* fuzz_signal.c: libFuzzer target for the signaling engine (src/signal/mc_signal.c).
  *
  * The input is a script: chunks separated by 0xFF bytes (never valid in UTF-8, so never
  * part of a message). Each chunk's first byte picks one of four sessions (low 2 bits) and
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry.h"
-#include "mc_signal.h"
+#include "signal/registry.h"
+#include "signal/mc_signal.h"
 
 #define NSESS 4
 

@@ -1,4 +1,4 @@
-/* fuzz_stun.c: libFuzzer target for the STUN parser and responder (src/core/stun.c).
+/* fuzz_stun.c: libFuzzer target for the STUN parser and responder (src/signal/stun.c).
  * Any datagram: parse must not crash; an answer must stay within MC_STUN_MAX_EXTRA bytes of
  * the request, parse as STUN with a correct FINGERPRINT, echo the transaction ID and, for a
  * success, carry the sender's address. */
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stun.h"
+#include "signal/stun.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "mediacore/text.h"
 
 #define GUARD 32
 

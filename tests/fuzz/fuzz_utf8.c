@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "base/utf8.h"
 
 /* Table 3-7: the second byte's range for each lead byte; later bytes are 80..BF. */
 static int ref_next(const uint8_t *s, size_t len, size_t *pos)

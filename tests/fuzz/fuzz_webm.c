@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "webm.h"
+#include "mediacore/webm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audio.h"
+#include "mediacore/audio.h"
 #include "mc_test.h"
 
 #define RATE 48000

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "base64.h"
+#include "mediacore/base64.h"
 #include "mc_test.h"
 
 #define ALL_DECODE_FLAGS 8   /* URL x NOPAD x FORGIVING */

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
-#include "chunk.h"
-#include "digest.h"
+#include "mediacore/base64.h"
+#include "mediacore/chunk.h"
+#include "mediacore/digest.h"
 #include "mc_test.h"
 
 /* A string literal and its length, for the (message, length) arguments. */

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "frame.h"
+#include "mediacore/frame.h"
 #include "mc_test.h"
 
 static void test_wrap_rejects_bad_frames(void)

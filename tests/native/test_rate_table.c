@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "mc_test.h"
-#include "rate_table.h"
+#include "signal/rate_table.h"
 
 #define SEC 1000000LL
 

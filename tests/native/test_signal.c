@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "mc_test.h"
-#include "registry.h"
-#include "mc_signal.h"
-#include "username.h"
+#include "signal/registry.h"
+#include "signal/mc_signal.h"
+#include "signal/username.h"
 
 #define NCONN 8
 #define NBOX 64

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "mc_test.h"
-#include "stun.h"
+#include "signal/stun.h"
 
 /* RFC 5769 section 2.1: a Binding request with SOFTWARE, PRIORITY, ICE-CONTROLLED,
  * USERNAME, MESSAGE-INTEGRITY and FINGERPRINT. */

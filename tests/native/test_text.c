@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "font.h"
+#include "mediacore/font.h"
 #include "mc_test.h"
-#include "text.h"
-#include "text_kernels.h"
-#include "utf8.h"
+#include "mediacore/text.h"
+#include "media/text_kernels.h"
+#include "base/utf8.h"
 
 static int builtin_has_glyphs(void)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "mc_test.h"
-#include "video.h"
+#include "mediacore/video.h"
 
 #define W 640
 #define H 480

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "mc_test.h"
-#include "webm.h"
+#include "mediacore/webm.h"
 
 typedef struct file {
     uint8_t *p;

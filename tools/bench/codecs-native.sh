@@ -13,10 +13,10 @@ cd "$root"
 cache="${MEDIACORE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mediacore}"
 out="$cache/bench"
 mkdir -p "$out"
-srcs="tools/bench/codecs_native.c src/core/video.c src/core/audio.c src/core/frame.c src/core/frame_simd.c src/core/mc_error.c"
+srcs="tools/bench/codecs_native.c src/codec/video.c src/codec/audio.c src/media/frame.c src/media/frame_simd.c src/base/mc_error.c"
 
 # shellcheck disable=SC2086
-clang -std=gnu11 -O3 -Isrc/core $(pkg-config --cflags opus) $srcs -lvpx -lopus -lyuv -lm -o "$out/codecs-native-debian"
+clang -std=gnu11 -O3 -Iinclude -Isrc $(pkg-config --cflags opus) $srcs -lvpx -lopus -lyuv -lm -o "$out/codecs-native-debian"
 
 dsc=$(awk '$1 == "libvpx" && $3 ~ /\.dsc$/ { print $3 }' tools/deps.lock)
 vpx="$out/libvpx-c-$(basename "$dsc" .dsc)"
@@ -31,7 +31,7 @@ if [ ! -f "$vpx/build/libvpx.a" ]; then
         make -j 2 >/dev/null 2>&1) || { echo "codecs-native.sh: building plain-C libvpx failed" >&2; exit 1; }
 fi
 # shellcheck disable=SC2086
-clang -std=gnu11 -O3 -Isrc/core -I"$vpx/src" $(pkg-config --cflags opus) $srcs "$vpx/build/libvpx.a" -lopus -lyuv -lm \
+clang -std=gnu11 -O3 -Iinclude -Isrc -I"$vpx/src" $(pkg-config --cflags opus) $srcs "$vpx/build/libvpx.a" -lopus -lyuv -lm \
     -o "$out/codecs-native-c"
 echo "$out/codecs-native-debian"
 echo "$out/codecs-native-c"

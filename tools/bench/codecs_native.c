@@ -18,8 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "audio.h"
-#include "video.h"
+#include "mediacore/audio.h"
+#include "mediacore/video.h"
 
 static double now_ms(void)
 {

@@ -9,7 +9,7 @@
 import { MediaCoreError, WasmBuffer, readBytes } from './runtime.js';
 import { frameView } from './frame.js';
 
-/** Longest text, in UTF-8 bytes (MC_TEXT_MAX_BYTES in src/core/text.h). */
+/** Longest text, in UTF-8 bytes (MC_TEXT_MAX_BYTES in include/mediacore/text.h). */
 export const TEXT_MAX_BYTES = 65536;
 
 const ALIGN = Object.freeze({ left: 0, center: 1, centre: 1, right: 2 });
