@@ -32,6 +32,12 @@ endif()
 
 if(MC_BUILD_TESTS)
   enable_testing()
+  # The tree keeps its shape: folder = feature, public headers stand alone, short files.
+  find_program(MC_NODE NAMES node nodejs DOC "mediacore: Node.js (tools/check-layout.mjs, tools/fontgen)")
+  add_test(NAME layout COMMAND "${MC_NODE}" "${PROJECT_SOURCE_DIR}/tools/check-layout.mjs")
+  # What `cmake --install` gives a C user builds and runs on its own (tests/install/).
+  add_test(NAME test_install COMMAND "${PROJECT_SOURCE_DIR}/tests/install/test_install.sh"
+           "${CMAKE_BINARY_DIR}" "${CMAKE_C_COMPILER}" ${MC_SAN_FLAGS})
 endif()
 
 function(mc_core_sources)

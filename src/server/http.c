@@ -309,7 +309,7 @@ int mc_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
         return on_http(wsi, srv, h);
 
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return mc_ws_refuse_internal(wsi);
+        return mc_refuse_internal(wsi);
 
     case LWS_CALLBACK_HTTP_WRITEABLE:
         if (h == NULL || h->body == NULL)

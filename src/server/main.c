@@ -37,34 +37,12 @@ static void on_grace_over(lws_sorted_usec_list_t *sul)
     stop_now(lws_container_of(sul, mc_server, grace));
 }
 
-void mc_server_check_stopped(mc_server *srv)
-{
-    if (srv->stopping && srv->conn_count == 0)
-        stop_now(srv);
-}
-
 /* Close every connection with 1001, then stop when they are gone or the grace is over. */
 static void begin_shutdown(mc_server *srv)
 {
     srv->stopping = 1;
     lws_sul_schedule(srv->context, 0, &srv->grace, on_grace_over, SHUTDOWN_GRACE_US);
-    mc_ws_shutdown(srv);
-    mc_server_check_stopped(srv);
-}
-
-int mc_raw_descriptor_event(struct lws *wsi, enum lws_callback_reasons reason,
-                            void (*readable)(mc_server *srv, int fd),
-                            void (*closed)(mc_server *srv))
-{
-    mc_server *srv = lws_context_user(lws_get_context(wsi));
-
-    if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
-        return mc_ws_refuse_internal(wsi);
-    if (reason == LWS_CALLBACK_RAW_RX_FILE)
-        readable(srv, lws_get_socket_fd(wsi));
-    else if (reason == LWS_CALLBACK_RAW_CLOSE_FILE && closed != NULL)
-        closed(srv);
-    return 0;
+    mc_ws_shutdown(srv, stop_now);
 }
 
 /* SIGINT/SIGTERM arrive through a signalfd that lws polls like any descriptor. */
@@ -159,15 +137,6 @@ static void setup_tls(struct lws_context_creation_info *info,
      * openssl.cnf can lower it; these options hold whatever the configuration says. */
     info->ssl_options_set = (long)(SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1);
     info->headers = hsts;
-}
-
-/* CLOCK_MONOTONIC in microseconds: the clock of every timer, bucket and sweep. */
-int64_t mc_server_now_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 int main(int argc, char **argv)

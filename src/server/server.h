@@ -12,6 +12,7 @@
 #include <libwebsockets.h>
 #include <limits.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "addr_count.h"
 #include "signal/mc_signal.h"
@@ -133,6 +134,7 @@ typedef struct mc_server {
     int stun_fd;
     int signal_fd;                /* signalfd for SIGINT/SIGTERM */
     int stopping;                 /* a signal arrived: closing connections */
+    void (*drained)(struct mc_server *srv); /* ws.c calls it when the last connection goes */
     int stop;                     /* leave the service loop */
     void *ev_loop;                /* the libev loop (MC_LOOP_EPOLL), else NULL */
     lws_sorted_usec_list_t grace; /* shutdown deadline */
@@ -169,24 +171,30 @@ int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
 size_t mc_ws_session_size(void);
 /* The mc_signal_io the engine is created with (user = the server). */
 void mc_ws_signal_io(mc_signal_io *io);
-/* The filter of every protocol but the signaling one: refuses (returns 1) and counts a
- * WebSocket that named an internal protocol as its subprotocol. */
-int mc_ws_refuse_internal(struct lws *wsi);
-/* Begin a clean shutdown: every connection is closed with 1001. */
-void mc_ws_shutdown(mc_server *srv);
+/* Begin a clean shutdown: every connection is closed with 1001, and `drained` is called
+ * once none is left (at once when there are none). */
+void mc_ws_shutdown(mc_server *srv, void (*drained)(mc_server *srv));
 /* Start the once-a-second idle sweep (pings, and closes after --idle-timeout). */
 void mc_ws_start_sweep(mc_server *srv);
 
-/* main.c: stop once every connection has closed (or the grace period is over). */
-void mc_server_check_stopped(mc_server *srv);
-/* main.c: the callback body of the server's raw-descriptor protocols (listener, STUN,
+/* internal.c: the filter of every protocol but the signaling one: refuses (returns 1) and
+ * counts a WebSocket that named an internal protocol as its subprotocol. */
+int mc_refuse_internal(struct lws *wsi);
+/* internal.c: the callback body of the server's raw-descriptor protocols (listener, STUN,
  * signals): refuse to be a WebSocket subprotocol, call `readable` with the descriptor when
  * it has input, `closed` (may be NULL) when libwebsockets closes it. */
 int mc_raw_descriptor_event(struct lws *wsi, enum lws_callback_reasons reason,
                             void (*readable)(mc_server *srv, int fd),
                             void (*closed)(mc_server *srv));
-/* main.c: CLOCK_MONOTONIC in microseconds. */
-int64_t mc_server_now_us(void);
+
+/* CLOCK_MONOTONIC in microseconds: the clock of every timer, bucket and sweep. */
+static inline int64_t mc_server_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* http.c: files from web/, /healthz, /metrics. */
 int mc_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,

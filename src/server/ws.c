@@ -35,7 +35,7 @@
  * and the Host header (for the stun: URL given at login) happen in
  * LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION. Only the signaling protocol may be chosen: the
  * server's internal protocols (HTTP files, STUN, signals) refuse in their own filter
- * (mc_ws_refuse_internal), since a client may name any of them as its subprotocol.
+ * (mc_refuse_internal, internal.c), since a client may name any of them as its subprotocol.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -380,15 +380,6 @@ static int confirm_upgrade(mc_server *srv, struct lws *wsi)
     return 0;
 }
 
-int mc_ws_refuse_internal(struct lws *wsi)
-{
-    mc_server *srv = server_of(wsi);
-
-    srv->counters.ws_rejected_protocol++;
-    mc_server_log(srv, MC_LOG_INFO, "refused a WebSocket asking for an internal subprotocol");
-    return 1;
-}
-
 /* Free everything a connection holds; safe to call twice (CLOSED, then WSI_DESTROY). */
 static void conn_cleanup(mc_server *srv, ws_conn *c)
 {
@@ -423,8 +414,8 @@ static void conn_cleanup(mc_server *srv, ws_conn *c)
     free(c->host);
     c->host = NULL;
     c->wsi = NULL;
-    if (srv->stopping)
-        mc_server_check_stopped(srv);
+    if (srv->drained != NULL && srv->conn_count == 0)
+        srv->drained(srv);
 }
 
 /* ---- receiving ---- */
@@ -656,13 +647,16 @@ void mc_ws_start_sweep(mc_server *srv)
         lws_sul_schedule(srv->context, 0, &srv->sweep, sweep, LWS_US_PER_SEC);
 }
 
-void mc_ws_shutdown(mc_server *srv)
+void mc_ws_shutdown(mc_server *srv, void (*drained)(mc_server *srv))
 {
     ws_conn *c;
 
+    srv->drained = drained;
     for (c = srv->conns; c != NULL; c = c->next)
         doom(srv, c, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down");
     bury_doomed(srv);
+    if (srv->conn_count == 0)
+        drained(srv);
 }
 
 int mc_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
