@@ -5,19 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signal/registry.h"
+#include "base/hash_table.h"
 
 typedef struct entry {
-    struct entry *next;
+    mc_hash_node node;            /* first: the table links entries through it */
     uint8_t key[MC_ADDR_KEY_BYTES];
     unsigned count;
 } entry;
 
 struct mc_addr_count {
-    entry **buckets;
-    size_t mask;                  /* bucket count - 1 (a power of two) */
-    size_t keys;
-    uint64_t seed[2];
+    mc_hash_table table;
 };
 
 void mc_addr_key(const struct sockaddr_storage *addr, uint8_t key[MC_ADDR_KEY_BYTES])
@@ -40,79 +37,57 @@ int mc_addr_count_create(size_t expected, const uint64_t seed[2], mc_addr_count 
 {
     mc_addr_count *set;
     size_t n = 64;
+    int rc;
 
     if (out == NULL || seed == NULL)
         return MC_EINVAL;
     *out = NULL;
     while (n < expected / 2 && n < ((size_t)1 << 24))
         n *= 2;
-    set = calloc(1, sizeof(*set));
-    if (set == NULL || (set->buckets = calloc(n, sizeof(entry *))) == NULL) {
-        free(set);
+    set = malloc(sizeof(*set));
+    if (set == NULL)
         return MC_ENOMEM;
+    rc = mc_hash_table_init(&set->table, n, seed);
+    if (rc != MC_OK) {
+        free(set);
+        return rc;
     }
-    set->mask = n - 1;
-    memcpy(set->seed, seed, sizeof(set->seed));
     *out = set;
     return MC_OK;
 }
 
+static void free_entry(mc_hash_node *node)
+{
+    free(node);
+}
+
 void mc_addr_count_destroy(mc_addr_count *set)
 {
-    size_t i;
-
     if (set == NULL)
         return;
-    for (i = 0; i <= set->mask; i++) {
-        entry *e = set->buckets[i], *next;
-
-        for (; e != NULL; e = next) {
-            next = e->next;
-            free(e);
-        }
-    }
-    free(set->buckets);
+    mc_hash_table_free(&set->table, free_entry);
     free(set);
 }
 
-/* The link that points at the entry for `key`, or at the NULL ending its chain. */
-static entry **find(const mc_addr_count *set, const uint8_t key[MC_ADDR_KEY_BYTES])
+static int key_match(const mc_hash_node *node, const void *key)
 {
-    entry **p = &set->buckets[mc_registry_hash(set->seed, key, MC_ADDR_KEY_BYTES) & set->mask];
-
-    while (*p != NULL && memcmp((*p)->key, key, MC_ADDR_KEY_BYTES) != 0)
-        p = &(*p)->next;
-    return p;
+    return memcmp(((const entry *)node)->key, key, MC_ADDR_KEY_BYTES) == 0;
 }
 
-/* Twice the buckets once there are more keys than buckets; stays as it is if memory is short. */
-static void grow(mc_addr_count *set)
+/* The link to the entry for `key`, or to the NULL where it would go; *hash gets its hash. */
+static mc_hash_node **find(const mc_addr_count *set, const uint8_t key[MC_ADDR_KEY_BYTES],
+                           uint64_t *hash)
 {
-    size_t n = (set->mask + 1) * 2, i;
-    entry **b = calloc(n, sizeof(entry *));
-
-    if (b == NULL)
-        return;
-    for (i = 0; i <= set->mask; i++) {
-        entry *e = set->buckets[i], *next;
-
-        for (; e != NULL; e = next) {
-            size_t h = mc_registry_hash(set->seed, e->key, MC_ADDR_KEY_BYTES) & (n - 1);
-
-            next = e->next;
-            e->next = b[h];
-            b[h] = e;
-        }
-    }
-    free(set->buckets);
-    set->buckets = b;
-    set->mask = n - 1;
+    *hash = mc_hash_table_hash(&set->table, key, MC_ADDR_KEY_BYTES);
+    return mc_hash_table_find(&set->table, *hash, key_match, key);
 }
 
 int mc_addr_count_acquire(mc_addr_count *set, const uint8_t key[MC_ADDR_KEY_BYTES], unsigned limit,
                           const uint8_t **held)
 {
-    entry **p = find(set, key), *e = *p;
+    uint64_t hash;
+    mc_hash_node **p = find(set, key, &hash);
+    entry *e = (entry *)*p;
 
     if (e != NULL) {
         if (e->count >= limit)
@@ -121,13 +96,13 @@ int mc_addr_count_acquire(mc_addr_count *set, const uint8_t key[MC_ADDR_KEY_BYTE
     } else {
         if (limit == 0)
             return MC_ELIMIT;
-        e = *p = calloc(1, sizeof(entry));
+        e = calloc(1, sizeof(entry));
         if (e == NULL)
             return MC_ENOMEM;
+        e->node.hash = hash;
         memcpy(e->key, key, MC_ADDR_KEY_BYTES);
         e->count = 1;
-        if (++set->keys > set->mask + 1)
-            grow(set);
+        mc_hash_table_insert(&set->table, p, &e->node);
     }
     if (held != NULL)
         *held = e->key;
@@ -136,23 +111,24 @@ int mc_addr_count_acquire(mc_addr_count *set, const uint8_t key[MC_ADDR_KEY_BYTE
 
 void mc_addr_count_release(mc_addr_count *set, const uint8_t key[MC_ADDR_KEY_BYTES])
 {
-    entry **p = find(set, key), *e = *p;
+    uint64_t hash;
+    mc_hash_node **p = find(set, key, &hash);
+    entry *e = (entry *)*p;
 
     if (e == NULL || --e->count > 0)
         return;
-    *p = e->next;
-    free(e);
-    set->keys--;
+    free(mc_hash_table_unlink(&set->table, p));
 }
 
 unsigned mc_addr_count_get(const mc_addr_count *set, const uint8_t key[MC_ADDR_KEY_BYTES])
 {
-    entry *e = *find(set, key);
+    uint64_t hash;
+    const entry *e = (const entry *)*find(set, key, &hash);
 
     return e != NULL ? e->count : 0;
 }
 
 size_t mc_addr_count_keys(const mc_addr_count *set)
 {
-    return set->keys;
+    return set->table.count;
 }

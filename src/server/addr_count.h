@@ -3,7 +3,7 @@
  * A counted set of 16-byte address keys (mc_addr_key): acquire adds one connection for a key,
  * release takes it back, and a key with no connections left is forgotten, so the set never
  * holds more keys than there are open connections. Keys are spread with SipHash-2-4
- * (mc_registry_hash) under a caller-chosen seed, so clients cannot pick addresses that all
+ * (base/hash_table.h) under a caller-chosen seed, so clients cannot pick addresses that all
  * land in one chain. One thread only.
  */
 #ifndef MC_ADDR_COUNT_H

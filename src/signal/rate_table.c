@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry.h"
+#include "base/hash_table.h"
 
 #define NONE UINT32_MAX
 
@@ -168,7 +168,7 @@ int mc_rate_table_take(mc_rate_table *table, const void *key, size_t len, int64_
         return MC_EINVAL;
     if (t->cfg.rate <= 0)
         return MC_OK;
-    hash = mc_registry_hash(t->cfg.seed, key, len);
+    hash = mc_siphash24(t->cfg.seed, key, len);
     for (i = t->heads[hash & t->mask]; i != NONE; i = t->entries[i].next) {
         e = &t->entries[i];
         if (e->hash == hash && e->len == len && memcmp(e->key, key, len) == 0)

@@ -10,7 +10,7 @@
  * key replaces the least recently seen one, which starts again with a full bucket if it comes
  * back; so a flood of distinct keys costs the flooder one table slot per key and can only
  * free a busy key's bucket by sending `capacity` other keys in between. Keys are spread over
- * buckets with SipHash-2-4 (mc_registry_hash) under a caller-chosen 128-bit seed: fill it
+ * buckets with SipHash-2-4 (mc_siphash24, base/hash_table.h) under a caller-chosen 128-bit seed: fill it
  * from a random source so that senders cannot choose keys that all collide.
  *
  * No clock and no sockets here: the caller passes the time (microseconds, any monotonic

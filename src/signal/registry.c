@@ -1,36 +1,16 @@
-/* registry.c: the registry interface and its in-memory backend (a chained hash table
+/* registry.c: the registry interface and its in-memory backend (base's chained hash table,
  * keyed with SipHash-2-4). */
 #include "registry.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
+#include "base/hash_table.h"
 
 struct mc_registry {
     const mc_registry_ops *ops;
     void *state;
 };
-
-/* ---- SipHash-2-4: libsodium's (crypto_shorthash_siphash24), already linked for SHA-256. */
-
-/* The key's 16 bytes are key[0] then key[1], each little-endian, and so is the result: the
- * SipHash paper's k0/k1 and its 64-bit output on any host. */
-uint64_t mc_registry_hash(const uint64_t key[2], const void *data, size_t len)
-{
-    unsigned char k[crypto_shorthash_siphash24_KEYBYTES], out[crypto_shorthash_siphash24_BYTES];
-    uint64_t h = 0;
-    int i;
-
-    for (i = 0; i < 8; i++) {
-        k[i] = (unsigned char)(key[0] >> (8 * i));
-        k[8 + i] = (unsigned char)(key[1] >> (8 * i));
-    }
-    crypto_shorthash_siphash24(out, data, (unsigned long long)len, k);
-    for (i = 7; i >= 0; i--)
-        h = (h << 8) | out[i];
-    return h;
-}
 
 /* ---- the interface ---- */
 
@@ -94,19 +74,16 @@ size_t mc_registry_count(mc_registry *registry)
 /* ---- the in-memory backend ---- */
 
 typedef struct mem_entry {
-    struct mem_entry *next;
+    mc_hash_node node;  /* first: the table links entries through it */
     void *session;
-    uint64_t hash;
     size_t len;
     char name[];        /* len bytes, not NUL-terminated */
 } mem_entry;
 
-typedef struct mem_table {
-    mem_entry **buckets;
-    size_t mask;        /* bucket count - 1 (a power of two) */
-    size_t count;
-    uint64_t seed[2];
-} mem_table;
+typedef struct mem_key {
+    const char *name;
+    size_t len;
+} mem_key;
 
 void mc_registry_memory_config_default(mc_registry_memory_config *config)
 {
@@ -116,46 +93,30 @@ void mc_registry_memory_config_default(mc_registry_memory_config *config)
     config->initial_buckets = 1024;
 }
 
-static mem_entry **mem_slot(mem_table *t, const char *name, size_t len, uint64_t hash)
+static int mem_match(const mc_hash_node *node, const void *key)
 {
-    mem_entry **e = &t->buckets[hash & t->mask];
+    const mem_entry *e = (const mem_entry *)node;
+    const mem_key *k = key;
 
-    while (*e != NULL &&
-           ((*e)->hash != hash || (*e)->len != len || memcmp((*e)->name, name, len) != 0))
-        e = &(*e)->next;
-    return e;
+    return e->len == k->len && memcmp(e->name, k->name, k->len) == 0;
 }
 
-/* Double the bucket array; on allocation failure the table just stays denser. */
-static void mem_grow(mem_table *t)
+/* The link to the entry for name[0, len), or to the NULL where it would go; *hash gets the
+ * name's hash. */
+static mc_hash_node **mem_slot(mc_hash_table *t, const char *name, size_t len, uint64_t *hash)
 {
-    size_t n = (t->mask + 1) * 2, i;
-    mem_entry **b;
+    mem_key k = { name, len };
 
-    if (n > (size_t)-1 / sizeof(*b) / 2)
-        return;
-    b = calloc(n, sizeof(*b));
-    if (b == NULL)
-        return;
-    for (i = 0; i <= t->mask; i++) {
-        mem_entry *e = t->buckets[i], *next;
-
-        for (; e != NULL; e = next) {
-            next = e->next;
-            e->next = b[e->hash & (n - 1)];
-            b[e->hash & (n - 1)] = e;
-        }
-    }
-    free(t->buckets);
-    t->buckets = b;
-    t->mask = n - 1;
+    *hash = mc_hash_table_hash(t, name, len);
+    return mc_hash_table_find(t, *hash, mem_match, &k);
 }
 
 static int mem_claim(void *state, const char *name, size_t len, void *session)
 {
-    mem_table *t = state;
-    uint64_t hash = mc_registry_hash(t->seed, name, len);
-    mem_entry **slot = mem_slot(t, name, len, hash), *e;
+    mc_hash_table *t = state;
+    uint64_t hash;
+    mc_hash_node **slot = mem_slot(t, name, len, &hash);
+    mem_entry *e;
 
     if (*slot != NULL)
         return MC_ESTATE;
@@ -164,62 +125,48 @@ static int mem_claim(void *state, const char *name, size_t len, void *session)
     e = malloc(sizeof(*e) + len);
     if (e == NULL)
         return MC_ENOMEM;
-    e->next = NULL;
+    e->node.hash = hash;
     e->session = session;
-    e->hash = hash;
     e->len = len;
     memcpy(e->name, name, len);
-    *slot = e;
-    t->count++;
-    if (t->count > t->mask + 1)
-        mem_grow(t);
+    mc_hash_table_insert(t, slot, &e->node);
     return MC_OK;
 }
 
 static int mem_release(void *state, const char *name, size_t len, const void *session)
 {
-    mem_table *t = state;
-    mem_entry **slot = mem_slot(t, name, len, mc_registry_hash(t->seed, name, len)), *e;
+    mc_hash_table *t = state;
+    uint64_t hash;
+    mc_hash_node **slot = mem_slot(t, name, len, &hash);
 
-    if (*slot == NULL || (*slot)->session != session)
+    if (*slot == NULL || ((mem_entry *)*slot)->session != session)
         return MC_ENAME;
-    e = *slot;
-    *slot = e->next;
-    free(e);
-    t->count--;
+    free(mc_hash_table_unlink(t, slot));
     return MC_OK;
 }
 
 static void *mem_find(void *state, const char *name, size_t len)
 {
-    mem_table *t = state;
-    mem_entry *e = *mem_slot(t, name, len, mc_registry_hash(t->seed, name, len));
+    uint64_t hash;
+    mc_hash_node *e = *mem_slot(state, name, len, &hash);
 
-    return e == NULL ? NULL : e->session;
+    return e == NULL ? NULL : ((mem_entry *)e)->session;
 }
 
 static size_t mem_count(void *state)
 {
-    return ((const mem_table *)state)->count;
+    return ((const mc_hash_table *)state)->count;
+}
+
+static void mem_free_entry(mc_hash_node *node)
+{
+    free(node);
 }
 
 static void mem_destroy(void *state)
 {
-    mem_table *t = state;
-    size_t i;
-
-    if (t == NULL)
-        return;
-    for (i = 0; i <= t->mask; i++) {
-        mem_entry *e = t->buckets[i], *next;
-
-        for (; e != NULL; e = next) {
-            next = e->next;
-            free(e);
-        }
-    }
-    free(t->buckets);
-    free(t);
+    mc_hash_table_free(state, mem_free_entry);
+    free(state);
 }
 
 static const mc_registry_ops mem_ops = {
@@ -229,8 +176,8 @@ static const mc_registry_ops mem_ops = {
 int mc_registry_create_memory(const mc_registry_memory_config *config, mc_registry **out)
 {
     mc_registry_memory_config def;
-    mem_table *t;
-    size_t n = 1;
+    mc_hash_table *t;
+    int rc;
 
     if (out == NULL)
         return MC_EINVAL;
@@ -241,18 +188,13 @@ int mc_registry_create_memory(const mc_registry_memory_config *config, mc_regist
     }
     if (config->initial_buckets > ((size_t)1 << 30))
         return MC_EINVAL;
-    while (n < config->initial_buckets)
-        n <<= 1;
-    t = calloc(1, sizeof(*t));
+    t = malloc(sizeof(*t));
     if (t == NULL)
         return MC_ENOMEM;
-    t->buckets = calloc(n, sizeof(*t->buckets));
-    if (t->buckets == NULL) {
+    rc = mc_hash_table_init(t, config->initial_buckets, config->seed);
+    if (rc != MC_OK) {
         free(t);
-        return MC_ENOMEM;
+        return rc;
     }
-    t->mask = n - 1;
-    t->seed[0] = config->seed[0];
-    t->seed[1] = config->seed[1];
     return mc_registry_create(&mem_ops, t, out);
 }

@@ -92,10 +92,6 @@ void *mc_registry_find(mc_registry *registry, const char *name, size_t len);
 /** How many names are held (0 for NULL). */
 size_t mc_registry_count(mc_registry *registry);
 
-/** SipHash-2-4 of `data` under the 128-bit key `key` (libsodium's crypto_shorthash_siphash24;
- *  key[0] and key[1] are the paper's k0 and k1). The one keyed hash of the signaling code:
- *  the registry, rate_table.h and the server's per-address counts use it. */
-uint64_t mc_registry_hash(const uint64_t key[2], const void *data, size_t len);
 
 #ifdef __cplusplus
 }
