@@ -1,7 +1,8 @@
 /* test_text.c: the UTF-8 decoder, the font format, and text layout and drawing.
  *
  * Independent judges where there are any: glibc's iconv decides what GB 2312 level 1 is
- * (every one of its characters must be in the built-in font), Unifont's own .hex file
+ * (every one of its characters must be in the built-in font) and what every scalar
+ * value's UTF-8 is, Unifont's own .hex file
  * gives the pixels expected at 16 px, the Unicode Standard's table 3-8 example the
  * U+FFFD substitutions. Golden checksums (FNV-1a of whole frames) pin everything else
  * down; they were recorded from this code with Debian bookworm's unifont 1:15.0.01 and
@@ -268,22 +269,58 @@ static void test_utf8_vectors(void)
     }
 }
 
+/* Every scalar value against glibc's iconv (an independent UTF-8 encoder): encoding
+ * gives iconv's bytes, and decoding iconv's whole output gives back every value in order.
+ * Surrogates and values past U+10FFFF are not encoded. */
 static void test_utf8_round_trip(void)
 {
-    uint32_t cp;
-    long bad = 0;
+    enum { SCALARS = 0x110000 - 0x800 };
+    uint32_t *wide = malloc((size_t)SCALARS * 4), cp;
+    char *utf8 = malloc((size_t)SCALARS * 4);
     uint8_t buf[4];
+    long bad = 0, n_cp = 0;
+    size_t pos = 0, in_left = (size_t)SCALARS * 4, out_left = (size_t)SCALARS * 4, total;
+    char *in = (char *)wide, *out = utf8;
+    iconv_t cd = iconv_open("UTF-8", "UTF-32LE");
+
+    MC_CHECK(wide != NULL && utf8 != NULL && cd != (iconv_t)-1);
+    if (wide == NULL || utf8 == NULL || cd == (iconv_t)-1)
+        goto out;
     for (cp = 0; cp <= 0x10FFFF; cp++) {
-        size_t n = mc_utf8_encode(cp, buf), pos = 0;
+        uint8_t *w = (uint8_t *)&wide[n_cp];
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        w[0] = (uint8_t)cp;
+        w[1] = (uint8_t)(cp >> 8);
+        w[2] = (uint8_t)(cp >> 16);
+        w[3] = 0;
+        n_cp++;
+    }
+    MC_CHECK_EQ(n_cp, SCALARS);
+    MC_CHECK(iconv(cd, &in, &in_left, &out, &out_left) != (size_t)-1);
+    MC_CHECK_EQ(in_left, 0);
+    total = (size_t)(out - utf8);
+    for (cp = 0; cp <= 0x10FFFF; cp++) {
+        size_t n = mc_utf8_encode(cp, buf), at = pos;
         if (cp >= 0xD800 && cp <= 0xDFFF) {
             bad += n != 0;
             continue;
         }
-        if (n == 0 || mc_utf8_next(buf, n, &pos) != cp || pos != n)
+        if (n == 0 || pos + n > total || memcmp(buf, utf8 + pos, n) != 0)
             bad++;
+        if (mc_utf8_next((const uint8_t *)utf8, total, &pos) != cp || pos != at + n)
+            bad++;
+        if (bad > 0 && pos <= at)
+            break;   /* out of step: stop counting */
     }
     MC_CHECK_EQ(bad, 0);
+    MC_CHECK_EQ(pos, total);
     MC_CHECK_EQ(mc_utf8_encode(0x110000, buf), 0);
+out:
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    free(wide);
+    free(utf8);
 }
 
 /* ---- fonts ---------------------------------------------------------------------- */

@@ -100,8 +100,13 @@ test('the SIMD and baseline modules draw identical pixels', () => {
   const opts = { x: 10, y: 8, size: 40, color: '#ff8800cc', outline: { width: 3, color: 'black' }, shadow: { x: 2, y: 3 }, background: '#00000066', maxWidth: 400, align: 'left' };
   const a = frameOf(500, 200), b = frameOf(500, 200);
   const text = 'Photobooth 照相亭 — «Привет» 2024-01-01 12:34:56';
+  const untouched = frameOf(500, 200).data;
   simdCore.drawText(a, text, opts);
   baseCore.drawText(b, text, opts);
+  // Equal frames prove nothing if neither module drew: the box must have changed.
+  const m = simdCore.measureText(text, opts);
+  const changed = changedBounds(untouched, a);
+  assert.ok(changed.n > m.box.width * m.box.height / 2, `only ${changed.n} pixels drawn`);
   assert.deepEqual(a.data, b.data);
 });
 
@@ -143,6 +148,7 @@ test('invalid text draws U+FFFD; missing characters draw a box', () => {
     return f.data;
   };
   assert.deepEqual(draw('a\ud800b'), draw('a\ufffdb'), 'a lone surrogate is U+FFFD');
+  assert.notDeepEqual(draw('a\ufffdb'), draw('ab'), 'and U+FFFD is drawn, not dropped');
   assert.deepEqual(draw('\u0e01'), draw('\u0e02'), 'two missing Thai letters draw the same box');
   assert.notDeepEqual(draw('\u0e01'), draw(''), 'and the box is visible');
 });
@@ -206,6 +212,7 @@ test('the per-frame path allocates nothing after the first call, across memory g
     const a = frameOf(300, 60), b = frameOf(300, 60);
     core.drawText(a, 'after growth 之后', { x: 4, y: 4, size: 24 });
     baseCore.drawText(b, 'after growth 之后', { x: 4, y: 4, size: 24 });
+    assert.ok(changedBounds(frameOf(300, 60).data, a).n > 24 * 8, 'drawn after growth');
     assert.deepEqual(a.data, b.data);
   } finally {
     rt.alloc = realAlloc;
