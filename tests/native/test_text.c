@@ -622,15 +622,21 @@ static void test_clipping_all_edges(void)
     mc_text_style st = style_of(14);
     size_t i;
 
+    mc_text_metrics m;
+
     st.outline_width = 2;
     st.shadow_x = 3;
     st.shadow_y = -2;
     st.background = 0x00FF0080;
     st.padding = 3;
+    MC_CHECK_EQ(mc_text_measure(t, s, strlen(s), &st, &m), MC_OK);
     for (i = 0; i < sizeof(positions) / sizeof(positions[0]); i++) {
         int x = positions[i][0], y = positions[i][1], xx, yy, diff = 0;
         image small, big;
         int far = x < -1000 || y > 1000;
+        /* Whether the box, with its translucent background everywhere, meets the frame. */
+        int shows = x + m.box_x < W && x + m.box_x + m.box_width > 0 &&
+                    y + m.box_y < H && y + m.box_y + m.box_height > 0;
         image_init(&small, W, H, STRIDE, 0x102030FF);
         image_init(&big, W + 2 * M, H + 2 * M, 0, 0x102030FF);
         MC_CHECK_EQ(draw(t, &small, x, y, s, &st), MC_OK);
@@ -640,6 +646,9 @@ static void test_clipping_all_edges(void)
             for (xx = 0; xx < W; xx++)
                 diff += memcmp(px(&small, xx, yy), px(&big, xx + M, yy + M), 4) != 0;
         MC_CHECK_EQ(diff, 0);
+        /* Equal frames prove nothing if nothing was drawn: where the box meets the frame,
+         * pixels changed; elsewhere none did. */
+        MC_CHECK_EQ(changed_bounds(&small, 0x102030FF).changed > 0, shows);
         MC_CHECK(guards_intact(&small));
         MC_CHECK(guards_intact(&big));
         image_free(&small);

@@ -117,8 +117,13 @@ test('clipped at every edge, negative x and y included; row padding untouched', 
   for (const [x, y] of [[-40, 5], [-500, 5], [10, -15], [10, -500], [40, 10], [55, 30], [-20, -20], [60, 35], [5000, 5], [5, 5000]]) {
     const small = frameOf(W, H, [20, 40, 80, 255], W * 4 + 8);
     const big = frameOf(W + 2 * M, H + 2 * M);
-    simdCore.drawText(small, text, { ...opts, x, y });
+    const untouched = small.data.slice();
+    const { box } = simdCore.drawText(small, text, { ...opts, x, y });
     simdCore.drawText(big, text, { ...opts, x: x + M, y: y + M });
+    // Equal rows prove nothing if nothing was drawn: where the box (a translucent
+    // background all over) meets the frame pixels changed, elsewhere none did.
+    const shows = box.x < W && box.x + box.width > 0 && box.y < H && box.y + box.height > 0;
+    assert.equal(changedBounds(untouched, small).n > 0, shows, `drawn at (${x}, ${y})`);
     for (let yy = 0; yy < H; yy++) {
       const s = small.data.subarray(yy * small.stride, yy * small.stride + W * 4);
       const o = (yy + M) * big.stride + M * 4;
