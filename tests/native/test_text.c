@@ -1061,6 +1061,7 @@ static void test_cache(void)
     MC_CHECK_EQ(draw(t, &a, 20, 20, "\xE4\xBD\xA0\xE5\xA5\xBD\xE4\xB8\x96\xE7\x95\x8C\xE4\xBD\xA0\xE4\xBB\xAC Wg", &st), MC_OK);
     MC_CHECK_EQ(draw(small, &b, 20, 20, "\xE4\xBD\xA0\xE5\xA5\xBD\xE4\xB8\x96\xE7\x95\x8C\xE4\xBD\xA0\xE4\xBB\xAC Wg", &st), MC_OK);
     MC_CHECK_EQ(fnv1a(&a), fnv1a(&b));
+    MC_CHECK(changed_bounds(&a, 0x000000FF).changed > 300 * 300);   /* and not both blank */
     MC_CHECK_EQ(mc_text_get_stats(small, &s2), MC_OK);
     MC_CHECK(s2.resets > 0);
     MC_CHECK(s2.cache_used <= MC_TEXT_MIN_CACHE);
@@ -1083,6 +1084,7 @@ static void test_cache(void)
     MC_CHECK_EQ(mc_text_get_stats(small, &s1), MC_OK);
     MC_CHECK_EQ(draw(small, &b, 20, 20, "\xE4\xBD\xA0\xE5\xA5\xBD Wg", &st), MC_OK);
     MC_CHECK_EQ(fnv1a(&a), fnv1a(&b));
+    MC_CHECK(changed_bounds(&a, 0x000000FF).changed > 300 * 300);
     MC_CHECK_EQ(mc_text_get_stats(small, &s2), MC_OK);
     MC_CHECK(s2.renders - s1.renders > 10);   /* band after band */
     image_free(&a);
