@@ -1,5 +1,6 @@
-/* text.c: text layout (UTF-8, line breaking, alignment), the glyph cache, and
- * compositing onto RGBA frames. See text.h for the behaviour. */
+/* text.c: the text overlay's API, the glyph cache, and rendering and compositing onto
+ * RGBA frames. Layout (characters, line breaking, alignment) is text_layout.c. See
+ * text.h for the behaviour. */
 #include "mediacore/text.h"
 
 #include <stdlib.h>
@@ -9,13 +10,12 @@
 #include "glyph_raster.h"
 #include "base/read_ahead.h"
 #include "text_kernels.h"
-#include "base/utf8.h"
+#include "text_layout.h"
 
 /* ---- the glyph cache ------------------------------------------------------------- */
 
 #define CACHE_SLOTS 4096u                 /* power of two */
 #define CACHE_MAX_ENTRIES (CACHE_SLOTS * 3u / 4u)
-#define KEY_BOX 0x110000u                 /* + 0: narrow missing-glyph box, + 1: wide */
 #define MAX_MASK (MC_TEXT_MAX_SIZE + 2 * MC_TEXT_MAX_OUTLINE)   /* widest and tallest mask */
 #define RUN_SOLID 0x8000u                 /* a run of pixels covered entirely */
 
@@ -34,7 +34,7 @@ typedef struct run {
  * "hollow" runs that leave out the pixels the glyph itself covers entirely (used when the
  * text is opaque: those pixels end up the text colour whatever the outline did). */
 typedef struct cache_entry {
-    uint32_t key;          /* code point, or KEY_BOX + wide */
+    uint32_t key;          /* glyph_src.key */
     uint16_t size;         /* px */
     uint8_t ring;          /* outline width; 0 = the glyph itself */
     uint8_t used;
@@ -43,20 +43,9 @@ typedef struct cache_entry {
     uint16_t w, h;
 } cache_entry;
 
-/* A glyph to rasterize: where its bits are and how wide its cell is. */
-typedef struct glyph_src {
-    uint32_t key;
-    const uint8_t *bits;
-    int width;             /* 8 or 16 */
-} glyph_src;
-
 /* A rendered layer the handle keeps, and what it was rendered from. */
 #define LAYER_SLOTS 4
 #define LAYER_TEXT_MAX 4096       /* longer texts are rendered every time */
-
-typedef struct rect {
-    int32_t x0, y0, x1, y1;   /* half-open */
-} rect;
 
 typedef struct layer_entry {
     int used;
@@ -87,15 +76,6 @@ struct mc_text {
 };
 
 static layer_entry *layer_find(mc_text *t, const uint8_t *s, size_t len, const mc_text_style *st);
-
-/* The missing-glyph boxes: a rectangle inside the cell, in the font's bit layout. */
-static const uint8_t box_narrow[16] = {
-    0x00, 0x00, 0x7E, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x7E, 0x00, 0x00
-};
-static const uint8_t box_wide[32] = {
-    0x00, 0x00, 0x00, 0x00, 0x7F, 0xFE, 0x40, 0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x02,
-    0x40, 0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x02, 0x7F, 0xFE, 0x00, 0x00, 0x00, 0x00
-};
 
 static size_t align4(size_t n)
 {
@@ -233,17 +213,12 @@ static cache_entry *cache_store(mc_text *t, uint32_t key, int size, int ring, in
     return e;
 }
 
-static int cell_px(int width, int size)
-{
-    return width == 16 ? size : (size + 1) / 2;
-}
-
 /* The coverage mask of `g` at `size`, grown by `ring` px for an outline (0: the glyph).
  * Valid until the next call (which may empty the cache). */
 static const cache_entry *glyph_mask(mc_text *t, const glyph_src *g, int size, int ring)
 {
     const cache_entry *e, *fill;
-    int w = cell_px(g->width, size), h = size;
+    int w = mc_layout_cell_px(g->width, size), h = size;
 
     e = cache_find(t, g->key, size, ring, NULL);
     if (e != NULL) {
@@ -368,424 +343,6 @@ static void draw_mask(const mc_text *t, const surface *f, const cache_entry *e,
     }
 }
 
-/* ---- characters ------------------------------------------------------------------ */
-
-enum item_kind { IT_GLYPH, IT_SPACE, IT_TAB, IT_BREAK, IT_SKIP };
-
-/* Line-breaking classes (a simplified UAX #14). */
-enum {
-    CL_SPACE = 1,       /* break after (a run of) these */
-    CL_WIDE = 2,        /* East Asian: break before and after */
-    CL_CLOSE = 4,       /* never at a line start */
-    CL_OPEN = 8,        /* never at a line end */
-    CL_HYPHEN = 16,     /* break after */
-    CL_MARK = 32,       /* combining: stays with the preceding character */
-    CL_ZW = 64          /* zero-width space: a break opportunity */
-};
-
-typedef struct item {
-    int kind;
-    int cls;
-    glyph_src src;       /* IT_GLYPH */
-    int32_t adv;         /* px (0 for marks) */
-    int32_t cell;        /* the glyph's cell width, px */
-    int32_t mark_dx;     /* px, for marks */
-    int is_mark;
-} item;
-
-/* East Asian wide (and fullwidth) ranges: line-breaking class ID and the box width. */
-static int is_wide(uint32_t c)
-{
-    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
-           (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
-           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
-           (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-           (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1FAFF) ||
-           (c >= 0x20000 && c <= 0x3FFFD);
-}
-
-static int is_space(uint32_t c)
-{
-    return c == 0x20 || c == 0x3000 || (c >= 0x2000 && c <= 0x2006) || (c >= 0x2008 && c <= 0x200A) ||
-           c == 0x205F;
-}
-
-/* Characters that draw nothing and take no space (text.h lists them). */
-static int is_invisible(uint32_t c)
-{
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
-           (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) ||
-           (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || (c >= 0xFFF0 && c <= 0xFFFB) ||
-           (c >= 0xE0000 && c <= 0xE0FFF);
-}
-
-/* Closing punctuation and small kana: UAX #14 classes CL, CP, EX, IS, NS (in part). */
-static int is_close(uint32_t c)
-{
-    static const uint16_t list[] = {
-        0x0021, 0x0025, 0x0029, 0x002C, 0x002E, 0x003A, 0x003B, 0x003F, 0x005D, 0x007D,
-        0x00BB, 0x2019, 0x201D, 0x2026, 0x203A, 0x203C, 0x2047, 0x2048, 0x2049,
-        0x3001, 0x3002, 0x3005, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017,
-        0x3019, 0x301B, 0x301E, 0x301F, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063,
-        0x3083, 0x3085, 0x3087, 0x308E, 0x3095, 0x3096, 0x309D, 0x309E, 0x30A1, 0x30A3,
-        0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6,
-        0x30FB, 0x30FC, 0x30FD, 0x30FE, 0xFF01, 0xFF09, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B,
-        0xFF1F, 0xFF3D, 0xFF5D, 0xFF60, 0xFF61, 0xFF63, 0xFF64
-    };
-    size_t lo = 0, hi = sizeof(list) / sizeof(list[0]);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (list[mid] == c)
-            return 1;
-        if (list[mid] < c)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
-/* Opening punctuation: UAX #14 class OP (in part) and opening quotes. */
-static int is_open(uint32_t c)
-{
-    switch (c) {
-    case 0x0028: case 0x005B: case 0x007B: case 0x00AB: case 0x2018: case 0x201C: case 0x2039:
-    case 0x3008: case 0x300A: case 0x300C: case 0x300E: case 0x3010: case 0x3014: case 0x3016:
-    case 0x3018: case 0x301A: case 0x301D: case 0xFF08: case 0xFF3B: case 0xFF5B: case 0xFF5F:
-    case 0xFF62:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-/* The first font's glyph for c, or the missing-glyph box. */
-static void find_glyph(const mc_text *t, uint32_t c, int size, item *it)
-{
-    mc_glyph g;
-    int i;
-    for (i = 0; i < t->nfonts; i++) {
-        if (mc_font_glyph(&t->fonts[i], c, &g)) {
-            it->src.key = c;
-            it->src.bits = g.bits;
-            it->src.width = g.width;
-            it->cell = cell_px(g.width, size);
-            it->is_mark = g.is_mark;
-            it->mark_dx = g.is_mark ? -((-g.mark_offset * size + 8) / 16) : 0;
-            it->adv = g.is_mark ? 0 : it->cell;
-            return;
-        }
-    }
-    it->src.width = is_wide(c) ? 16 : 8;
-    it->src.key = KEY_BOX + (it->src.width == 16);
-    it->src.bits = it->src.width == 16 ? box_wide : box_narrow;
-    it->cell = cell_px(it->src.width, size);
-    it->is_mark = 0;
-    it->mark_dx = 0;
-    it->adv = it->cell;
-}
-
-/* Decode and classify the character at s[*pos], advancing *pos. */
-static void read_item(const mc_text *t, const uint8_t *s, size_t end, size_t *pos, int size, item *it)
-{
-    uint32_t c = mc_utf8_next(s, end, pos);
-
-    memset(it, 0, sizeof(*it));
-    if (c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029) {
-        it->kind = IT_BREAK;
-    } else if (c == '\r') {
-        it->kind = IT_BREAK;
-        if (*pos < end && s[*pos] == '\n')
-            (*pos)++;
-    } else if (c == '\t') {
-        it->kind = IT_TAB;
-        it->cls = CL_SPACE;
-    } else if (is_invisible(c)) {
-        it->kind = IT_SKIP;
-        it->cls = c == 0x200B ? CL_ZW : 0;
-    } else {
-        find_glyph(t, c, size, it);
-        if (is_space(c)) {
-            it->kind = IT_SPACE;
-            it->cls = CL_SPACE;
-        } else {
-            it->kind = IT_GLYPH;
-            it->cls = (is_wide(c) ? CL_WIDE : 0) | (is_close(c) ? CL_CLOSE : 0) |
-                      (is_open(c) ? CL_OPEN : 0) | (it->is_mark ? CL_MARK : 0) |
-                      (c == '-' || c == 0x2010 || c == 0x2012 || c == 0x2013 ? CL_HYPHEN : 0);
-        }
-    }
-}
-
-/* May a line break go between a character of class a and the next one of class b? */
-static int can_break(int a, int b, int zw)
-{
-    if (a == 0 && !zw)
-        return 0;
-    if (b & (CL_MARK | CL_SPACE))
-        return 0;
-    if (zw || (a & CL_SPACE))
-        return 1;
-    if ((b & CL_CLOSE) || (a & CL_OPEN))
-        return 0;
-    return (a & CL_WIDE) || (b & CL_WIDE) || (a & CL_HYPHEN);
-}
-
-/* ---- layout ---------------------------------------------------------------------- */
-
-/* Walks one line's characters, placing them. The same walk serves measuring, breaking
- * and drawing, so they agree to the pixel. */
-typedef struct walker {
-    const mc_text *t;
-    const uint8_t *s;
-    size_t pos, end;
-    int size;
-    int32_t tab;           /* tab stop interval, px */
-    int32_t pen;           /* where the next character goes, px from the line start */
-    int32_t extent;        /* right edge of what has been drawn */
-    int visible;           /* glyphs placed so far (marks included) */
-    int prev_cls;          /* class of the previous character on this line; 0 at start */
-    int zw;                /* a zero-width space since the previous character */
-} walker;
-
-typedef struct placed {
-    item it;
-    int32_t x;             /* left edge of the glyph cell, from the line start */
-    size_t start;          /* byte offset of the character */
-    int32_t extent_before;
-    int break_before;      /* a line may break before this character */
-} placed;
-
-static void walker_init(walker *w, const mc_text *t, const uint8_t *s, size_t start, size_t end, int size)
-{
-    memset(w, 0, sizeof(*w));
-    w->t = t;
-    w->s = s;
-    w->pos = start;
-    w->end = end;
-    w->size = size;
-    w->tab = 4 * ((size + 1) / 2);
-}
-
-/* Place the next character; 0 at the end of the range. IT_BREAK is returned unplaced. */
-static int walk(walker *w, placed *p)
-{
-    for (;;) {
-        if (w->pos >= w->end)
-            return 0;
-        p->start = w->pos;
-        read_item(w->t, w->s, w->end, &w->pos, w->size, &p->it);
-        if (p->it.kind == IT_SKIP) {
-            if (p->it.cls & CL_ZW)
-                w->zw = w->prev_cls != 0;
-            continue;
-        }
-        if (p->it.kind == IT_BREAK)
-            return 1;
-        break;
-    }
-    p->extent_before = w->extent;
-    p->break_before = can_break(w->prev_cls, p->it.cls, w->zw);
-    w->zw = 0;
-    if (p->it.kind == IT_TAB) {
-        p->x = w->pen;
-        w->pen += w->tab - w->pen % w->tab;
-    } else if (p->it.kind == IT_SPACE) {
-        p->x = w->pen;
-        w->pen += p->it.adv;
-    } else if (p->it.is_mark && w->visible > 0) {
-        int32_t x = w->pen + p->it.mark_dx;
-        p->x = x < 0 ? 0 : x;
-        if (p->x + p->it.cell > w->extent)
-            w->extent = p->x + p->it.cell;
-        w->visible++;
-    } else {
-        /* A glyph, or a mark with nothing before it, which is drawn as a spacing character. */
-        if (p->it.is_mark) {
-            p->it.is_mark = 0;
-            p->it.adv = p->it.cell;
-            p->it.cls &= ~CL_MARK;
-        }
-        p->x = w->pen;
-        w->pen += p->it.adv;
-        if (w->pen > w->extent)
-            w->extent = w->pen;
-        w->visible++;
-    }
-    w->prev_cls = p->it.cls | (p->it.kind == IT_SPACE || p->it.kind == IT_TAB ? CL_SPACE : 0);
-    if (w->prev_cls == 0)
-        w->prev_cls = 128;   /* "some character": non-zero, no break rules of its own */
-    return 1;
-}
-
-typedef struct line {
-    size_t start, end, next;
-    int32_t width;
-    int last;
-} line;
-
-/* Break the line starting at `start`. */
-static void next_line(const mc_text *t, const uint8_t *s, size_t len, size_t start, int size,
-                      int32_t max_width, line *out)
-{
-    walker w;
-    placed p;
-    size_t brk = 0;
-    int32_t brk_width = 0;
-    int have_brk = 0;
-
-    walker_init(&w, t, s, start, len, size);
-    out->start = start;
-    for (;;) {
-        int visible_before = w.visible;
-        if (!walk(&w, &p)) {
-            out->end = out->next = len;
-            out->width = w.extent;
-            out->last = 1;
-            return;
-        }
-        if (p.it.kind == IT_BREAK) {
-            out->end = p.start;
-            out->next = w.pos;
-            out->width = w.extent;
-            out->last = 0;
-            return;
-        }
-        if (p.break_before) {
-            have_brk = 1;
-            brk = p.start;
-            brk_width = p.extent_before;
-        }
-        if (max_width > 0 && p.it.kind == IT_GLYPH && !p.it.is_mark && visible_before > 0 &&
-            w.extent > max_width) {
-            out->end = out->next = have_brk ? brk : p.start;
-            out->width = have_brk ? brk_width : p.extent_before;
-            out->last = 0;
-            return;
-        }
-    }
-}
-
-static int32_t line_left(int32_t x, int32_t width, int align)
-{
-    if (align == MC_TEXT_ALIGN_CENTER)
-        return x - width / 2;
-    if (align == MC_TEXT_ALIGN_RIGHT)
-        return x - width;
-    return x;
-}
-
-static int32_t line_step(const mc_text_style *st)
-{
-    return st->line_height > 0 ? st->line_height : (st->size * 5 + 2) / 4;
-}
-
-static rect rect_union(rect a, rect b)
-{
-    if (a.x0 >= a.x1 || a.y0 >= a.y1)
-        return b;
-    if (b.x0 >= b.x1 || b.y0 >= b.y1)
-        return a;
-    if (b.x0 < a.x0)
-        a.x0 = b.x0;
-    if (b.y0 < a.y0)
-        a.y0 = b.y0;
-    if (b.x1 > a.x1)
-        a.x1 = b.x1;
-    if (b.y1 > a.y1)
-        a.y1 = b.y1;
-    return a;
-}
-
-static rect rect_intersect(rect a, rect b)
-{
-    rect o;
-    o.x0 = a.x0 > b.x0 ? a.x0 : b.x0;
-    o.y0 = a.y0 > b.y0 ? a.y0 : b.y0;
-    o.x1 = a.x1 < b.x1 ? a.x1 : b.x1;
-    o.y1 = a.y1 < b.y1 ? a.y1 : b.y1;
-    return o;
-}
-
-static rect rect_grow(rect r, int32_t by)
-{
-    rect o = { r.x0 - by, r.y0 - by, r.x1 + by, r.y1 + by };
-    return o;
-}
-
-static rect rect_move(rect r, int32_t dx, int32_t dy)
-{
-    rect o = { r.x0 + dx, r.y0 + dy, r.x1 + dx, r.y1 + dy };
-    return o;
-}
-
-static int outline_on(const mc_text_style *st)
-{
-    return st->outline_width > 0 && (st->outline_color & 255u) != 0;
-}
-
-static int shadow_on(const mc_text_style *st)
-{
-    return (st->shadow_x != 0 || st->shadow_y != 0) && (st->shadow_color & 255u) != 0;
-}
-
-/* Lay out the whole text at anchor (0, 0): metrics, the background box and the box of
- * every pixel drawing may touch. */
-static void layout(const mc_text *t, const uint8_t *s, size_t len, const mc_text_style *st,
-                   mc_text_metrics *m, rect *bg, rect *box)
-{
-    rect empty = { 0, 0, 0, 0 }, ink;
-    int32_t left = 0, right = 0;
-    size_t pos = 0;
-    line ln;
-
-    memset(m, 0, sizeof(*m));
-    m->line_height = line_step(st);
-    *bg = empty;
-    *box = empty;
-    if (len == 0)
-        return;
-    for (;;) {
-        int32_t lx;
-        next_line(t, s, len, pos, st->size, st->max_width, &ln);
-        lx = line_left(0, ln.width, st->align);
-        if (m->lines == 0 || lx < left)
-            left = lx;
-        if (m->lines == 0 || lx + ln.width > right)
-            right = lx + ln.width;
-        if (ln.width > m->width)
-            m->width = ln.width;
-        m->lines++;
-        if (ln.last)
-            break;
-        pos = ln.next;
-    }
-    m->height = (m->lines - 1) * m->line_height + st->size;
-    ink.x0 = left;
-    ink.x1 = right;
-    ink.y0 = 0;
-    ink.y1 = m->height;
-    if (right > left) {
-        rect effect = ink;
-        if ((st->color & 255u) != 0)
-            *box = ink;
-        if (outline_on(st)) {
-            effect = rect_grow(ink, st->outline_width);
-            *box = rect_union(*box, effect);
-        }
-        if (shadow_on(st))
-            *box = rect_union(*box, rect_move(effect, st->shadow_x, st->shadow_y));
-    }
-    if ((st->background & 255u) != 0) {
-        *bg = rect_grow(ink, st->padding);
-        *box = rect_union(*box, *bg);
-    }
-    m->box_x = box->x0;
-    m->box_y = box->y0;
-    m->box_width = box->x1 - box->x0;
-    m->box_height = box->y1 - box->y0;
-}
 
 /* ---- public functions ------------------------------------------------------------ */
 
@@ -958,7 +515,8 @@ int mc_text_measure(mc_text *text, const char *utf8, size_t len, const mc_text_s
     if (l != NULL)
         *metrics = l->metrics;   /* laid out already, for a kept layer */
     else
-        layout(text, (const uint8_t *)utf8, len, style, metrics, &bg, &box);
+        mc_layout_text(text->fonts, text->nfonts, (const uint8_t *)utf8, len, style, metrics,
+                       &bg, &box);
     return MC_OK;
 }
 
@@ -969,20 +527,20 @@ static void draw_pass(mc_text *t, const surface *f, const uint8_t *s, size_t len
                       const mc_text_style *st, int32_t x, int32_t y, int ring,
                       int32_t dx, int32_t dy, uint32_t color, int hollow)
 {
-    int32_t step = line_step(st), top = y + dy - ring;
+    int32_t step = mc_layout_line_step(st), top = y + dy - ring;
     size_t pos = 0;
     line ln;
 
     for (;;) {
-        next_line(t, s, len, pos, st->size, st->max_width, &ln);
+        mc_layout_next_line(t->fonts, t->nfonts, s, len, pos, st->size, st->max_width, &ln);
         if (top >= f->height)
             break;   /* this line and all below it are under the surface */
         if (top + st->size + 2 * ring > 0) {
-            int32_t lx = line_left(x, ln.width, st->align) + dx - ring;
+            int32_t lx = mc_layout_line_left(x, ln.width, st->align) + dx - ring;
             walker w;
             placed p;
-            walker_init(&w, t, s, ln.start, ln.end, st->size);
-            while (walk(&w, &p)) {
+            mc_layout_walker_init(&w, t->fonts, t->nfonts, s, ln.start, ln.end, st->size);
+            while (mc_layout_walk(&w, &p)) {
                 int32_t gx = lx + p.x;
                 const cache_entry *e;
                 if (p.it.kind != IT_GLYPH || gx >= f->width || gx + p.it.cell + 2 * ring <= 0)
@@ -1004,7 +562,7 @@ static void render(mc_text *t, const uint8_t *s, size_t len, const mc_text_style
                    const mc_text_metrics *m, rect bg, rect region, uint8_t *data)
 {
     surface f;
-    int ring = outline_on(st) ? st->outline_width : 0;
+    int ring = mc_layout_outline_on(st) ? st->outline_width : 0;
     int32_t x = -region.x0, y = -region.y0;
 
     f.data = data;
@@ -1014,10 +572,10 @@ static void render(mc_text *t, const uint8_t *s, size_t len, const mc_text_style
     memset(data, 0, (size_t)f.stride * (size_t)f.height);
     t->stats.renders++;
     if ((st->background & 255u) != 0)
-        fill_rect(&f, rect_move(bg, x, y), st->background);
+        fill_rect(&f, mc_rect_move(bg, x, y), st->background);
     if (m->width == 0)
         return;
-    if (shadow_on(st))
+    if (mc_layout_shadow_on(st))
         draw_pass(t, &f, s, len, st, x, y, ring, st->shadow_x, st->shadow_y, st->shadow_color, 0);
     if (ring > 0)
         draw_pass(t, &f, s, len, st, x, y, ring, 0, 0, st->outline_color, (st->color & 255u) == 255u);
@@ -1091,6 +649,16 @@ static layer_entry *layer_new(mc_text *t, const uint8_t *s, size_t len, const mc
     return l;
 }
 
+static rect rect_intersect(rect a, rect b)
+{
+    rect o;
+    o.x0 = a.x0 > b.x0 ? a.x0 : b.x0;
+    o.y0 = a.y0 > b.y0 ? a.y0 : b.y0;
+    o.x1 = a.x1 < b.x1 ? a.x1 : b.x1;
+    o.y1 = a.y1 < b.y1 ? a.y1 : b.y1;
+    return o;
+}
+
 int mc_text_draw(mc_text *text, const mc_frame *frame, int32_t x, int32_t y,
                  const char *utf8, size_t len, const mc_text_style *style)
 {
@@ -1118,13 +686,13 @@ int mc_text_draw(mc_text *text, const mc_frame *frame, int32_t x, int32_t y,
         bg = l->bg;
         box = l->box;
     } else {
-        layout(text, s, len, style, &m, &bg, &box);
+        mc_layout_text(text->fonts, text->nfonts, s, len, style, &m, &bg, &box);
     }
     frame_rect.x0 = 0;
     frame_rect.y0 = 0;
     frame_rect.x1 = f.width;
     frame_rect.y1 = f.height;
-    clip = rect_intersect(rect_move(box, x, y), frame_rect);
+    clip = rect_intersect(mc_rect_move(box, x, y), frame_rect);
     if (clip.x0 >= clip.x1 || clip.y0 >= clip.y1)
         return MC_OK;   /* nothing to draw, or all of it outside the frame */
     bw = box.x1 - box.x0;
@@ -1146,7 +714,7 @@ int mc_text_draw(mc_text *text, const mc_frame *frame, int32_t x, int32_t y,
     band = (int32_t)(text->layer_cap / ((size_t)bw * 4u));
     for (ry = clip.y0; ry < clip.y1; ry += band) {
         rect part = { clip.x0, ry, clip.x1, ry + band < clip.y1 ? ry + band : clip.y1 };
-        render(text, s, len, style, &m, bg, rect_move(part, -x, -y), text->layer);
+        render(text, s, len, style, &m, bg, mc_rect_move(part, -x, -y), text->layer);
         composite(&f, text->layer, bw * 4, part.x0, part.y0, part);
     }
     /* The layer memory now holds a band, not what the kept entries say. */

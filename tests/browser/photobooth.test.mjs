@@ -58,8 +58,9 @@ test('photobooth filters the live camera in a Worker; captures match the referen
   }
   assert.ok(colourful > original.length / 16, `test image too gray: ${colourful} colourful pixels`);
 
+  let shot;
   for (const filter of ['grayscale', 'sepia', 'invert']) {
-    const shot = await captureWith(page, filter);
+    shot = await captureWith(page, filter);
     const want = referenceFilter(original.slice(), filter);
     let worst = 0;
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i] - shot.data[i]));
@@ -81,6 +82,19 @@ test('photobooth filters the live camera in a Worker; captures match the referen
   assert.equal(png.toString('latin1', 12, 16), 'IHDR');
   assert.equal(png.readUInt32BE(16), 640);
   assert.equal(png.readUInt32BE(20), 480);
+  // And its pixels are that capture's, decoded by the browser itself (not only a header).
+  const decoded = await page.evaluate(async (b64) => {
+    const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bin], { type: 'image/png' }));
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = c.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
+  }, png.toString('base64'));
+  let worstPng = 0;
+  for (let i = 0; i < shot.data.length; i++) worstPng = Math.max(worstPng, Math.abs(decoded[i] - shot.data[i]));
+  assert.equal(decoded.length, shot.data.length);
+  assert.ok(worstPng <= 1, `the PNG differs from the inverted capture by up to ${worstPng}`);
 
   assert.deepEqual(errors, []);
   await page.close();

@@ -1,7 +1,8 @@
 /* test_text.c: the UTF-8 decoder, the font format, and text layout and drawing.
  *
  * Independent judges where there are any: glibc's iconv decides what GB 2312 level 1 is
- * (every one of its characters must be in the built-in font), Unifont's own .hex file
+ * (every one of its characters must be in the built-in font) and what every scalar
+ * value's UTF-8 is, Unifont's own .hex file
  * gives the pixels expected at 16 px, the Unicode Standard's table 3-8 example the
  * U+FFFD substitutions. Golden checksums (FNV-1a of whole frames) pin everything else
  * down; they were recorded from this code with Debian bookworm's unifont 1:15.0.01 and
@@ -137,10 +138,30 @@ static mc_text_style style_of(int size)
     return st;
 }
 
+/* Without built-in glyphs (MC_TEXT_FONT=none), the default charset from a file
+ * (MC_TEST_FONT_GLYPHS), read once; new_text() and more_glyphs() add it. */
+static uint8_t *test_glyphs;
+static size_t test_glyphs_size;
+
+static uint8_t *read_file(const char *path, size_t *size);
+
+/* Give a handle the default charset's glyphs if its built-in font has none. */
+static void more_glyphs(mc_text *t)
+{
+    if (builtin_has_glyphs() || t == NULL)
+        return;
+    if (test_glyphs == NULL)
+        test_glyphs = read_file(MC_TEST_FONT_GLYPHS, &test_glyphs_size);
+    MC_CHECK(test_glyphs != NULL);
+    if (test_glyphs != NULL)
+        MC_CHECK_EQ(mc_text_add_font(t, test_glyphs, test_glyphs_size), MC_OK);
+}
+
 static mc_text *new_text(void)
 {
     mc_text *t = NULL;
     MC_CHECK_EQ(mc_text_create(NULL, &t), MC_OK);
+    more_glyphs(t);
     return t;
 }
 
@@ -248,22 +269,58 @@ static void test_utf8_vectors(void)
     }
 }
 
+/* Every scalar value against glibc's iconv (an independent UTF-8 encoder): encoding
+ * gives iconv's bytes, and decoding iconv's whole output gives back every value in order.
+ * Surrogates and values past U+10FFFF are not encoded. */
 static void test_utf8_round_trip(void)
 {
-    uint32_t cp;
-    long bad = 0;
+    enum { SCALARS = 0x110000 - 0x800 };
+    uint32_t *wide = malloc((size_t)SCALARS * 4), cp;
+    char *utf8 = malloc((size_t)SCALARS * 4);
     uint8_t buf[4];
+    long bad = 0, n_cp = 0;
+    size_t pos = 0, in_left = (size_t)SCALARS * 4, out_left = (size_t)SCALARS * 4, total;
+    char *in = (char *)wide, *out = utf8;
+    iconv_t cd = iconv_open("UTF-8", "UTF-32LE");
+
+    MC_CHECK(wide != NULL && utf8 != NULL && cd != (iconv_t)-1);
+    if (wide == NULL || utf8 == NULL || cd == (iconv_t)-1)
+        goto out;
     for (cp = 0; cp <= 0x10FFFF; cp++) {
-        size_t n = mc_utf8_encode(cp, buf), pos = 0;
+        uint8_t *w = (uint8_t *)&wide[n_cp];
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        w[0] = (uint8_t)cp;
+        w[1] = (uint8_t)(cp >> 8);
+        w[2] = (uint8_t)(cp >> 16);
+        w[3] = 0;
+        n_cp++;
+    }
+    MC_CHECK_EQ(n_cp, SCALARS);
+    MC_CHECK(iconv(cd, &in, &in_left, &out, &out_left) != (size_t)-1);
+    MC_CHECK_EQ(in_left, 0);
+    total = (size_t)(out - utf8);
+    for (cp = 0; cp <= 0x10FFFF; cp++) {
+        size_t n = mc_utf8_encode(cp, buf), at = pos;
         if (cp >= 0xD800 && cp <= 0xDFFF) {
             bad += n != 0;
             continue;
         }
-        if (n == 0 || mc_utf8_next(buf, n, &pos) != cp || pos != n)
+        if (n == 0 || pos + n > total || memcmp(buf, utf8 + pos, n) != 0)
             bad++;
+        if (mc_utf8_next((const uint8_t *)utf8, total, &pos) != cp || pos != at + n)
+            bad++;
+        if (bad > 0 && pos <= at)
+            break;   /* out of step: stop counting */
     }
     MC_CHECK_EQ(bad, 0);
+    MC_CHECK_EQ(pos, total);
     MC_CHECK_EQ(mc_utf8_encode(0x110000, buf), 0);
+out:
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    free(wide);
+    free(utf8);
 }
 
 /* ---- fonts ---------------------------------------------------------------------- */
@@ -333,8 +390,10 @@ static void test_font_glyphs_match_unifont(void)
     uint8_t want[32];
     int width;
 
-    if (!builtin_has_glyphs())
+    if (!builtin_has_glyphs()) {
+        MC_SKIP("the built-in font has no glyphs (MC_TEXT_FONT=none)");
         return;
+    }
     MC_CHECK_EQ(mc_font_open(&font, data, size), MC_OK);
     for (i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
         MC_CHECK(unifont_hex(cps[i], want, &width));
@@ -391,6 +450,7 @@ static void test_bmp_font_file(void)
     mc_text *t = new_text();
     mc_text_style st = style_of(16);
     image a, b;
+    int fonts;
 
     MC_CHECK(data != NULL);
     if (data == NULL)
@@ -406,8 +466,9 @@ static void test_bmp_font_file(void)
     MC_CHECK_EQ(draw(t, &a, 0, 0, "\xEA\xB0\x80", &st), MC_OK);   /* U+AC00 */
     MC_CHECK_EQ(draw(t, &b, 0, 0, "\xEA\xB0\x81", &st), MC_OK);   /* U+AC01 */
     MC_CHECK_EQ(fnv1a(&a), fnv1a(&b));
+    fonts = mc_text_font_count(t);
     MC_CHECK_EQ(mc_text_add_font(t, data, size), MC_OK);
-    MC_CHECK_EQ(mc_text_font_count(t), 2);
+    MC_CHECK_EQ(mc_text_font_count(t), fonts + 1);
     MC_CHECK(mc_text_has_glyph(t, 0xAC00));
     image_free(&b);
     image_init(&b, 40, 20, 0, 0x000000FF);
@@ -415,8 +476,9 @@ static void test_bmp_font_file(void)
     MC_CHECK(fnv1a(&a) != fnv1a(&b));
     MC_CHECK(changed_bounds(&b, 0x000000FF).changed > 10);
     /* Limits on fonts per handle. */
-    MC_CHECK_EQ(mc_text_add_font(t, data, size), MC_OK);
-    MC_CHECK_EQ(mc_text_add_font(t, data, size), MC_OK);
+    for (fonts = mc_text_font_count(t); fonts < MC_TEXT_MAX_FONTS; fonts++)
+        MC_CHECK_EQ(mc_text_add_font(t, data, size), MC_OK);
+    MC_CHECK_EQ(mc_text_font_count(t), MC_TEXT_MAX_FONTS);
     MC_CHECK_EQ(mc_text_add_font(t, data, size), MC_ELIMIT);
     MC_CHECK_EQ(mc_text_add_font(t, data, size - 1), MC_EFORMAT);
     image_free(&a);
@@ -434,10 +496,6 @@ static void test_size16_is_unifont(void)
     mc_text *t = new_text();
     mc_text_style st = style_of(16);
     size_t i;
-    if (!builtin_has_glyphs()) {
-        mc_text_destroy(t);
-        return;
-    }
     for (i = 0; i < 3; i++) {
         uint8_t bits[32];
         int width, x, y, wrong = 0;
@@ -510,6 +568,7 @@ static void test_golden(void)
     mc_text *t = new_text();
     size_t i;
     if (!builtin_has_glyphs()) {
+        MC_SKIP("the built-in font has no glyphs (MC_TEXT_FONT=none)");
         mc_text_destroy(t);
         return;
     }
@@ -563,15 +622,21 @@ static void test_clipping_all_edges(void)
     mc_text_style st = style_of(14);
     size_t i;
 
+    mc_text_metrics m;
+
     st.outline_width = 2;
     st.shadow_x = 3;
     st.shadow_y = -2;
     st.background = 0x00FF0080;
     st.padding = 3;
+    MC_CHECK_EQ(mc_text_measure(t, s, strlen(s), &st, &m), MC_OK);
     for (i = 0; i < sizeof(positions) / sizeof(positions[0]); i++) {
         int x = positions[i][0], y = positions[i][1], xx, yy, diff = 0;
         image small, big;
         int far = x < -1000 || y > 1000;
+        /* Whether the box, with its translucent background everywhere, meets the frame. */
+        int shows = x + m.box_x < W && x + m.box_x + m.box_width > 0 &&
+                    y + m.box_y < H && y + m.box_y + m.box_height > 0;
         image_init(&small, W, H, STRIDE, 0x102030FF);
         image_init(&big, W + 2 * M, H + 2 * M, 0, 0x102030FF);
         MC_CHECK_EQ(draw(t, &small, x, y, s, &st), MC_OK);
@@ -581,6 +646,9 @@ static void test_clipping_all_edges(void)
             for (xx = 0; xx < W; xx++)
                 diff += memcmp(px(&small, xx, yy), px(&big, xx + M, yy + M), 4) != 0;
         MC_CHECK_EQ(diff, 0);
+        /* Equal frames prove nothing if nothing was drawn: where the box meets the frame,
+         * pixels changed; elsewhere none did. */
+        MC_CHECK_EQ(changed_bounds(&small, 0x102030FF).changed > 0, shows);
         MC_CHECK(guards_intact(&small));
         MC_CHECK(guards_intact(&big));
         image_free(&small);
@@ -984,6 +1052,7 @@ static void test_cache(void)
     mc_text_config_default(&cfg);
     cfg.cache_bytes = MC_TEXT_MIN_CACHE;
     MC_CHECK_EQ(mc_text_create(&cfg, &small), MC_OK);
+    more_glyphs(small);
     st.size = 300;
     st.outline_width = 16;
     image_free(&a);
@@ -992,6 +1061,7 @@ static void test_cache(void)
     MC_CHECK_EQ(draw(t, &a, 20, 20, "\xE4\xBD\xA0\xE5\xA5\xBD\xE4\xB8\x96\xE7\x95\x8C\xE4\xBD\xA0\xE4\xBB\xAC Wg", &st), MC_OK);
     MC_CHECK_EQ(draw(small, &b, 20, 20, "\xE4\xBD\xA0\xE5\xA5\xBD\xE4\xB8\x96\xE7\x95\x8C\xE4\xBD\xA0\xE4\xBB\xAC Wg", &st), MC_OK);
     MC_CHECK_EQ(fnv1a(&a), fnv1a(&b));
+    MC_CHECK(changed_bounds(&a, 0x000000FF).changed > 300 * 300);   /* and not both blank */
     MC_CHECK_EQ(mc_text_get_stats(small, &s2), MC_OK);
     MC_CHECK(s2.resets > 0);
     MC_CHECK(s2.cache_used <= MC_TEXT_MIN_CACHE);
@@ -1001,6 +1071,7 @@ static void test_cache(void)
     cfg.cache_bytes = 2u << 20;
     cfg.layer_bytes = MC_TEXT_MIN_LAYER;
     MC_CHECK_EQ(mc_text_create(&cfg, &small), MC_OK);
+    more_glyphs(small);
     image_free(&b);
     image_init(&b, 2400, 340, 0, 0x000000FF);
     st.shadow_x = 5;
@@ -1013,6 +1084,7 @@ static void test_cache(void)
     MC_CHECK_EQ(mc_text_get_stats(small, &s1), MC_OK);
     MC_CHECK_EQ(draw(small, &b, 20, 20, "\xE4\xBD\xA0\xE5\xA5\xBD Wg", &st), MC_OK);
     MC_CHECK_EQ(fnv1a(&a), fnv1a(&b));
+    MC_CHECK(changed_bounds(&a, 0x000000FF).changed > 300 * 300);
     MC_CHECK_EQ(mc_text_get_stats(small, &s2), MC_OK);
     MC_CHECK(s2.renders - s1.renders > 10);   /* band after band */
     image_free(&a);
@@ -1099,5 +1171,6 @@ int main(void)
     MC_RUN_TEST(test_bad_arguments);
     MC_RUN_TEST(test_cache);
     MC_RUN_TEST(test_composite_kernel);
+    free(test_glyphs);
     return mc_test_finish();
 }

@@ -2,11 +2,13 @@
 // AES-GCM or ChaCha20-Poly1305; TLS 1.3's own suites), checked with Debian's `openssl s_client`
 // against an RSA and an ECDSA certificate, and against a server whose OpenSSL configuration
 // (OPENSSL_CONF) would allow TLS 1.0 and every cipher: the limits must come from the server,
-// not from the system's defaults. And Strict-Transport-Security on every https response,
+// not from the system's defaults. Every refusal is checked against a control (`openssl
+// s_server` allowing everything) that accepts the same client, so a refusal cannot pass
+// just because the client never offered it. And Strict-Transport-Security on every https response,
 // never on plain http.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +34,10 @@ await writeFile(file('permissive.cnf'), [
   '[system_default_sect]', 'MinProtocol = TLSv1', 'CipherString = ALL:@SECLEVEL=0', '',
 ].join('\n'));
 
+// The client's own configuration must not decide anything: no OPENSSL_CONF from the
+// environment, and the legacy attempts lower the client's security level themselves.
+const { OPENSSL_CONF: _ignored, ...clientEnv } = process.env;
+
 const tlsArgs = (kind) => ['--tls-cert', file(`${kind}-cert.pem`), '--tls-key', file(`${kind}-key.pem`)];
 const servers = {
   rsa: await startServer({ stun: false, args: tlsArgs('rsa') }),
@@ -40,14 +46,36 @@ const servers = {
   ecdsa: await startServer({ stun: false, args: tlsArgs('ec') }),
 };
 const plain = await startServer({ stun: false });
+
+/**
+ * A control: `openssl s_server` with the same certificate, every protocol from TLS 1.0 and
+ * every cipher allowed. A refusal by our server only counts if the control accepts the
+ * same client: otherwise the client never offered it (OpenSSL 3 has no 3DES in its default
+ * provider, and no ECDHE-RSA CCM suite at all) or the certificate rules it out (an ECDSA
+ * key cannot do RSA suites), and the "refused" check could not fail.
+ */
+function startControl(kind) {
+  const proc = spawn('openssl', ['s_server', '-www', '-accept', '0', '-cert', file(`${kind}-cert.pem`),
+    '-key', file(`${kind}-key.pem`), '-min_protocol', 'TLSv1', '-cipher', 'ALL:@SECLEVEL=0'],
+  { stdio: ['ignore', 'pipe', 'pipe'], env: clientEnv });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const m = /ACCEPT .*:(\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), close: () => new Promise((r) => { proc.once('exit', r); proc.kill(); }) });
+    });
+    proc.once('exit', (code) => reject(new Error(`openssl s_server exited ${code}: ${out}`)));
+  });
+}
+const controls = { rsa: await startControl('rsa'), ecdsa: await startControl('ec') };
+
 test.after(async () => {
   for (const s of [...Object.values(servers), plain]) assert.equal((await s.close()).code, 0);
+  for (const c of Object.values(controls)) await c.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-// The client's own configuration must not decide anything: no OPENSSL_CONF from the
-// environment, and the legacy attempts lower the client's security level themselves.
-const { OPENSSL_CONF: _ignored, ...clientEnv } = process.env;
 
 /** One handshake with `openssl s_client`: { ok, protocol, cipher, out }. */
 function handshake(port, args) {
@@ -70,12 +98,26 @@ const ACCEPTED_12 = {
   rsa: ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305'],
   ecdsa: ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305'],
 };
-const REFUSED_12 = [
-  'AES128-SHA', 'AES256-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384',   // no forward secrecy
-  'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384', 'ECDHE-ECDSA-AES128-SHA', // CBC, not AEAD
-  'DHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-CHACHA20-POLY1305',               // finite-field DHE
-  'ECDHE-RSA-AES128-CCM', 'DES-CBC3-SHA',
-];
+// Per key type: each one a suite the control accepts with that certificate.
+const REFUSED_12 = {
+  rsa: [
+    'AES128-SHA', 'AES256-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-CCM', // no forward secrecy
+    'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384',                                 // CBC, not AEAD
+    'DHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-CHACHA20-POLY1305', 'DHE-RSA-AES128-CCM',   // finite-field DHE
+  ],
+  ecdsa: [
+    'ECDHE-ECDSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE-ECDSA-AES256-SHA384',  // CBC, not AEAD
+    'ECDHE-ECDSA-AES128-CCM',                                                          // CCM
+  ],
+};
+
+/** Our server refuses what the control accepts from the same client. */
+async function assertRefused(port, keyType, args, what) {
+  const c = await handshake(controls[keyType].port, args);
+  assert.ok(c.ok, `control refused ${what} too, so the check means nothing:\n${c.out}`);
+  const r = await handshake(port, args);
+  assert.equal(r.ok, false, `${what} accepted (${r.protocol} ${r.cipher})`);
+}
 
 for (const [name, s] of Object.entries(servers)) {
   const keyType = name.startsWith('ecdsa') ? 'ecdsa' : 'rsa';
@@ -87,9 +129,8 @@ for (const [name, s] of Object.entries(servers)) {
       assert.equal(r.protocol, 'TLSv1.2');
       assert.equal(r.cipher, cipher);
     }
-    for (const cipher of REFUSED_12) {
-      const r = await handshake(s.port, ['-tls1_2', '-cipher', `${cipher}:@SECLEVEL=0`]);
-      assert.equal(r.ok, false, `${cipher} accepted (${r.cipher})`);
+    for (const cipher of REFUSED_12[keyType]) {
+      await assertRefused(s.port, keyType, ['-tls1_2', '-cipher', `${cipher}:@SECLEVEL=0`], cipher);
     }
     // A client that offers everything still gets a forward-secret AEAD suite.
     const any = await handshake(s.port, ['-tls1_2', '-cipher', 'ALL:@SECLEVEL=0']);
@@ -99,8 +140,7 @@ for (const [name, s] of Object.entries(servers)) {
 
   test(`${name}: TLS 1.0 and 1.1 are refused`, async () => {
     for (const version of ['-tls1', '-tls1_1']) {
-      const r = await handshake(s.port, [version, '-cipher', 'ALL:@SECLEVEL=0']);
-      assert.equal(r.ok, false, `${version} accepted (${r.protocol} ${r.cipher})`);
+      await assertRefused(s.port, keyType, [version, '-cipher', 'ALL:@SECLEVEL=0'], version);
     }
   });
 

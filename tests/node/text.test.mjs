@@ -100,8 +100,13 @@ test('the SIMD and baseline modules draw identical pixels', () => {
   const opts = { x: 10, y: 8, size: 40, color: '#ff8800cc', outline: { width: 3, color: 'black' }, shadow: { x: 2, y: 3 }, background: '#00000066', maxWidth: 400, align: 'left' };
   const a = frameOf(500, 200), b = frameOf(500, 200);
   const text = 'Photobooth 照相亭 — «Привет» 2024-01-01 12:34:56';
+  const untouched = frameOf(500, 200).data;
   simdCore.drawText(a, text, opts);
   baseCore.drawText(b, text, opts);
+  // Equal frames prove nothing if neither module drew: the box must have changed.
+  const m = simdCore.measureText(text, opts);
+  const changed = changedBounds(untouched, a);
+  assert.ok(changed.n > m.box.width * m.box.height / 2, `only ${changed.n} pixels drawn`);
   assert.deepEqual(a.data, b.data);
 });
 
@@ -112,8 +117,13 @@ test('clipped at every edge, negative x and y included; row padding untouched', 
   for (const [x, y] of [[-40, 5], [-500, 5], [10, -15], [10, -500], [40, 10], [55, 30], [-20, -20], [60, 35], [5000, 5], [5, 5000]]) {
     const small = frameOf(W, H, [20, 40, 80, 255], W * 4 + 8);
     const big = frameOf(W + 2 * M, H + 2 * M);
-    simdCore.drawText(small, text, { ...opts, x, y });
+    const untouched = small.data.slice();
+    const { box } = simdCore.drawText(small, text, { ...opts, x, y });
     simdCore.drawText(big, text, { ...opts, x: x + M, y: y + M });
+    // Equal rows prove nothing if nothing was drawn: where the box (a translucent
+    // background all over) meets the frame pixels changed, elsewhere none did.
+    const shows = box.x < W && box.x + box.width > 0 && box.y < H && box.y + box.height > 0;
+    assert.equal(changedBounds(untouched, small).n > 0, shows, `drawn at (${x}, ${y})`);
     for (let yy = 0; yy < H; yy++) {
       const s = small.data.subarray(yy * small.stride, yy * small.stride + W * 4);
       const o = (yy + M) * big.stride + M * 4;
@@ -143,6 +153,7 @@ test('invalid text draws U+FFFD; missing characters draw a box', () => {
     return f.data;
   };
   assert.deepEqual(draw('a\ud800b'), draw('a\ufffdb'), 'a lone surrogate is U+FFFD');
+  assert.notDeepEqual(draw('a\ufffdb'), draw('ab'), 'and U+FFFD is drawn, not dropped');
   assert.deepEqual(draw('\u0e01'), draw('\u0e02'), 'two missing Thai letters draw the same box');
   assert.notDeepEqual(draw('\u0e01'), draw(''), 'and the box is visible');
 });
@@ -206,6 +217,7 @@ test('the per-frame path allocates nothing after the first call, across memory g
     const a = frameOf(300, 60), b = frameOf(300, 60);
     core.drawText(a, 'after growth 之后', { x: 4, y: 4, size: 24 });
     baseCore.drawText(b, 'after growth 之后', { x: 4, y: 4, size: 24 });
+    assert.ok(changedBounds(frameOf(300, 60).data, a).n > 24 * 8, 'drawn after growth');
     assert.deepEqual(a.data, b.data);
   } finally {
     rt.alloc = realAlloc;

@@ -42,7 +42,7 @@ function parseArgs(argv) {
 }
 
 /**
- * Characters the renderer never draws (src/media/text.c treats them as controls or
+ * Characters the renderer never draws (src/media/text_layout.c treats them as controls or
  * zero-width format characters), so no font needs their glyphs. Unifont draws them as
  * labelled boxes for code charts.
  */
