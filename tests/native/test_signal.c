@@ -1,6 +1,6 @@
 /* test_signal.c: the signaling protocol engine and the session registry, message by
  * message: the book's sequences, every bad input, disconnects, the opt-in extensions. */
-#include <cJSON.h>
+#include "base/json.h"
 #include <stdint.h>
 #include <string.h>
 
