@@ -7,6 +7,7 @@
 
 #include "base/json.h"
 #include "base/utf8.h"
+#include "calls.h"
 #include "username.h"
 
 #define TOKEN_BYTES 16
@@ -14,23 +15,14 @@
 #define ECHO_MAX 64            /* bytes of user text quoted back in error messages */
 #define CLOSE_REPLACED 4001    /* WebSocket close code for a session whose name was taken over */
 
-/* One record of a pair of users, kept on both sides (each side's record names the other
- * session): MC_SIGNAL_CALL_* flags from the owner's side, never 0. */
-typedef struct peer_record {
-    mc_signal_session *peer;
-    int state;
-    uint64_t changed;                 /* the engine's clock when an offer/answer last touched it */
-} peer_record;
-
 struct mc_signal_session {
     mc_signal_session *prev, *next;   /* the engine's list of open sessions */
     void *conn;
     size_t name_len;                  /* 0: not logged in */
     size_t key_len;
-    size_t npeers;                    /* records in use, peers[0..npeers) */
     int has_token;
     char token[TOKEN_BYTES * 2 + 1];
-    peer_record *peers;               /* max_peers records, right after the struct */
+    mc_calls calls;                   /* max_peers records, right after the struct */
     char *name;                       /* max_name + 1 bytes: the name as typed */
     char *key;                        /* key_cap bytes: mc_username_key(name) */
 };
@@ -240,15 +232,17 @@ int mc_signal_session_open(mc_signal *sig, void *conn, mc_signal_session **out)
     if (sig == NULL || conn == NULL || out == NULL)
         return MC_EINVAL;
     /* The struct holds pointers and size_t, so the records right after it are aligned. */
-    records = sig->cfg.max_peers * sizeof(peer_record);
+    records = sig->cfg.max_peers * sizeof(mc_call);
     room = sizeof(*s) + records + sig->cfg.max_name + 1 + sig->key_cap;
     s = malloc(room);
     if (s == NULL)
         return MC_ENOMEM;
     memset(s, 0, sizeof(*s));
     s->conn = conn;
-    s->peers = (peer_record *)(s + 1);
-    s->name = (char *)s->peers + records;
+    s->calls.owner = s;
+    s->calls.rec = (mc_call *)(s + 1);
+    s->calls.max = sig->cfg.max_peers;
+    s->name = (char *)s->calls.rec + records;
     s->key = s->name + sig->cfg.max_name + 1;
     s->name[0] = '\0';
     s->key[0] = '\0';
@@ -261,67 +255,7 @@ int mc_signal_session_open(mc_signal *sig, void *conn, mc_signal_session **out)
     return MC_OK;
 }
 
-/* ---- peer records (docs/protocol.md, "Calls") ---- */
-
-/* The index of s's record of p, or -1. */
-static long find_record(const mc_signal_session *s, const mc_signal_session *p)
-{
-    size_t i;
-
-    for (i = 0; i < s->npeers; i++) {
-        if (s->peers[i].peer == p)
-            return (long)i;
-    }
-    return -1;
-}
-
-/* Whether s is in a call (has an answered record) with anyone. */
-static int in_call(const mc_signal_session *s)
-{
-    size_t i;
-
-    for (i = 0; i < s->npeers; i++) {
-        if (s->peers[i].state & MC_SIGNAL_CALL_ANSWERED)
-            return 1;
-    }
-    return 0;
-}
-
-/* The index of the oldest record of s that only holds an unanswered offer, or -1: with
- * `received_only`, only offers s received (not its own). These are what a full table
- * gives up for a new offer, so stale offers never block a session for good. */
-static long oldest_pending(const mc_signal_session *s, int received_only)
-{
-    long best = -1;
-    size_t i;
-
-    for (i = 0; i < s->npeers; i++) {
-        int st = s->peers[i].state;
-
-        if ((st & MC_SIGNAL_CALL_ANSWERED) ||
-            (received_only && st != MC_SIGNAL_CALL_OFFER_RECEIVED))
-            continue;
-        if (best < 0 || s->peers[i].changed < s->peers[best].changed)
-            best = (long)i;
-    }
-    return best;
-}
-
-static void remove_record(mc_signal_session *s, long i)
-{
-    s->peers[i] = s->peers[--s->npeers];
-}
-
-/* Forget the pair (s, s->peers[i].peer) on both sides. */
-static void drop_pair(mc_signal_session *s, long i)
-{
-    mc_signal_session *p = s->peers[i].peer;
-    long j = find_record(p, s);
-
-    if (j >= 0)
-        remove_record(p, j);
-    remove_record(s, i);
-}
+/* ---- ending calls (the records: calls.h) ---- */
 
 static void send_leave(mc_signal *sig, mc_signal_session *from, mc_signal_session *to)
 {
@@ -343,19 +277,19 @@ static void send_leave(mc_signal *sig, mc_signal_session *from, mc_signal_sessio
  */
 static void end_pair(mc_signal *sig, mc_signal_session *s, long i)
 {
-    mc_signal_session *p = s->peers[i].peer;
-    int st = s->peers[i].state;
+    mc_calls *p = s->calls.rec[i].peer;
+    int st = s->calls.rec[i].state;
 
-    drop_pair(s, i);
-    if ((st & (MC_SIGNAL_CALL_ANSWERED | MC_SIGNAL_CALL_OFFER_RECEIVED)) || !in_call(p))
-        send_leave(sig, s, p);
+    mc_calls_drop(&s->calls, i);
+    if ((st & (MC_SIGNAL_CALL_ANSWERED | MC_SIGNAL_CALL_OFFER_RECEIVED)) || !mc_calls_in_call(p))
+        send_leave(sig, s, p->owner);
 }
 
 /* End every pair s is in (see end_pair). */
 static void end_all(mc_signal *sig, mc_signal_session *s)
 {
-    while (s->npeers > 0)
-        end_pair(sig, s, (long)s->npeers - 1);
+    while (s->calls.n > 0)
+        end_pair(sig, s, (long)s->calls.n - 1);
 }
 
 void mc_signal_session_close(mc_signal *sig, mc_signal_session *s)
@@ -390,21 +324,14 @@ const char *mc_signal_session_key(const mc_signal_session *s)
 
 const char *mc_signal_session_peer(const mc_signal_session *s)
 {
-    const peer_record *last = NULL;
-    size_t i;
+    const mc_call *last = s != NULL ? mc_calls_latest(&s->calls) : NULL;
 
-    if (s == NULL)
-        return NULL;
-    for (i = 0; i < s->npeers; i++) {
-        if (last == NULL || s->peers[i].changed > last->changed)
-            last = &s->peers[i];
-    }
-    return last != NULL ? last->peer->name : NULL;
+    return last != NULL ? last->peer->owner->name : NULL;
 }
 
 size_t mc_signal_session_peer_count(const mc_signal_session *s)
 {
-    return s != NULL ? s->npeers : 0;
+    return s != NULL ? s->calls.n : 0;
 }
 
 int mc_signal_session_call(const mc_signal_session *s, const mc_signal_session *p)
@@ -413,8 +340,8 @@ int mc_signal_session_call(const mc_signal_session *s, const mc_signal_session *
 
     if (s == NULL || p == NULL)
         return 0;
-    i = find_record(s, p);
-    return i >= 0 ? s->peers[i].state : 0;
+    i = mc_calls_find(&s->calls, &p->calls);
+    return i >= 0 ? s->calls.rec[i].state : 0;
 }
 
 void *mc_signal_session_conn(const mc_signal_session *s)
@@ -527,24 +454,6 @@ static void make_token(mc_signal *sig, mc_signal_session *s)
     s->has_token = 1;
 }
 
-/* Move the calls of `from` (a stale session losing its name to a takeover) to `to`, which
- * has none: `to` gets the records and every peer's record names `to` instead. */
-static void move_calls(mc_signal_session *from, mc_signal_session *to)
-{
-    size_t i;
-
-    for (i = 0; i < from->npeers; i++) {
-        mc_signal_session *p = from->peers[i].peer;
-        long j = find_record(p, from);
-
-        if (j >= 0)
-            p->peers[j].peer = to;
-        to->peers[i] = from->peers[i];
-    }
-    to->npeers = from->npeers;
-    from->npeers = 0;
-}
-
 static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(msg, "name");
@@ -586,7 +495,7 @@ static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
          * the name and the calls over, and have the old connection closed. The name may
          * be typed differently this time ("Alice" for "alice"): the new spelling is used. */
         mc_registry_release(sig->registry, holder->key, holder->key_len, holder);
-        move_calls(holder, s);
+        mc_calls_move(&holder->calls, &s->calls);
         holder->name_len = 0;
         holder->name[0] = '\0';
         holder->key_len = 0;
@@ -637,56 +546,6 @@ static int handle_login(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
     return MC_OK;
 }
 
-/* An offer from s to `to` was delivered. rec: s's record of `to` (or -1: a new pair, for
- * which evict_s/evict_to, when not -1, are the records to give up to make room). A new pair
- * is "offered by s"; an existing one gains the flags, unless it is a call already (an offer
- * within a call renegotiates it). */
-static void record_offer(mc_signal *sig, mc_signal_session *s, mc_signal_session *to, long rec,
-                         long evict_s, long evict_to)
-{
-    long back;
-
-    sig->clock++;
-    if (rec < 0) {
-        /* Silently: the other side of an evicted offer is not told (docs/protocol.md). */
-        if (evict_s >= 0)
-            drop_pair(s, evict_s);
-        /* That touched s and its evicted peer only, never `to` (s had no record of it). */
-        if (evict_to >= 0)
-            drop_pair(to, evict_to);
-        s->peers[s->npeers].peer = to;
-        s->peers[s->npeers].state = 0;
-        rec = (long)s->npeers++;
-        to->peers[to->npeers].peer = s;
-        to->peers[to->npeers].state = 0;
-        to->npeers++;
-    }
-    back = find_record(to, s);
-    if (!(s->peers[rec].state & MC_SIGNAL_CALL_ANSWERED)) {
-        s->peers[rec].state |= MC_SIGNAL_CALL_OFFER_SENT;
-        to->peers[back].state |= MC_SIGNAL_CALL_OFFER_RECEIVED;
-    }
-    s->peers[rec].changed = sig->clock;
-    to->peers[back].changed = sig->clock;
-}
-
-/* An answer from s to `to` was delivered; rec is s's record of `to`. It makes a call when
- * `to` had offered s one; an answer nobody asked for is relayed (as the book's server did)
- * but changes nothing, or anyone could make himself somebody's call partner. */
-static void record_answer(mc_signal *sig, mc_signal_session *s, mc_signal_session *to, long rec)
-{
-    long back = find_record(to, s);
-    int st = s->peers[rec].state;
-
-    if (!(st & (MC_SIGNAL_CALL_OFFER_RECEIVED | MC_SIGNAL_CALL_ANSWERED)))
-        return;
-    sig->clock++;
-    s->peers[rec].state = MC_SIGNAL_CALL_ANSWERED;
-    to->peers[back].state = MC_SIGNAL_CALL_ANSWERED;
-    s->peers[rec].changed = sig->clock;
-    to->peers[back].changed = sig->clock;
-}
-
 typedef enum relay_kind { RELAY_OFFER, RELAY_ANSWER, RELAY_CANDIDATE } relay_kind;
 
 static const char *const relay_types[] = { "offer", "answer", "candidate" };
@@ -734,17 +593,17 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
         text[m.overflow ? 0 : m.len] = '\0';
         return reply_error(sig, s, MC_SIGNAL_ERR_UNKNOWN_USER, text, target, len);
     }
-    rec = find_record(s, to);
+    rec = mc_calls_find(&s->calls, &to->calls);
     if (kind == RELAY_OFFER && rec < 0) {
         /* A new pair needs a record on both sides. A full table gives up its oldest
          * unanswered offer: the sender any of its own, the recipient only one it received
          * (so that offers from others cannot cancel the recipient's own). */
-        if (s->npeers == sig->cfg.max_peers && (evict_s = oldest_pending(s, 0)) < 0) {
+        if (s->calls.n == s->calls.max && (evict_s = mc_calls_oldest_pending(&s->calls, 0)) < 0) {
             snprintf(text, sizeof(text), "you already have %zu peers (calls and offers)",
                      sig->cfg.max_peers);
             return reply_error(sig, s, MC_SIGNAL_ERR_TOO_MANY_PEERS, text, target, len);
         }
-        if (to->npeers == sig->cfg.max_peers && (evict_to = oldest_pending(to, 1)) < 0) {
+        if (to->calls.n == to->calls.max && (evict_to = mc_calls_oldest_pending(&to->calls, 1)) < 0) {
             snprintf(text, sizeof(text), "the recipient already has %zu peers (calls and offers)",
                      sig->cfg.max_peers);
             return reply_error(sig, s, MC_SIGNAL_ERR_TOO_MANY_PEERS, text, target, len);
@@ -784,9 +643,9 @@ static int handle_relay(mc_signal *sig, mc_signal_session *s, const cJSON *msg, 
     }
     sig->stats.relayed++;
     if (kind == RELAY_OFFER)
-        record_offer(sig, s, to, rec, evict_s, evict_to);
+        mc_calls_offer(&s->calls, &to->calls, rec, evict_s, evict_to, &sig->clock);
     else if (kind == RELAY_ANSWER && rec >= 0)
-        record_answer(sig, s, to, rec);
+        mc_calls_answer(&s->calls, &to->calls, rec, &sig->clock);
     reply_ack(sig, s, to);
     return MC_OK;
 }
@@ -811,7 +670,7 @@ static int handle_leave(mc_signal *sig, mc_signal_session *s, const cJSON *msg)
 
         if (name_key(sig, target, strlen(target), &key_len, NULL, 0) == MC_OK)
             to = mc_registry_find(sig->registry, sig->key, key_len);
-        rec = to != NULL ? find_record(s, to) : -1;
+        rec = to != NULL ? mc_calls_find(&s->calls, &to->calls) : -1;
         if (rec >= 0)
             end_pair(sig, s, rec);
     } else {
