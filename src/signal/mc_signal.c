@@ -747,7 +747,7 @@ int mc_signal_handle(mc_signal *sig, mc_signal_session *s, const char *text, siz
         mc_json_writer_init(&m, detail, sizeof(detail) - 1);
         mc_json_put_lit(&m, "Unrecognized command: ");
         mc_json_put(&m, type, mc_utf8_prefix(type, strlen(type), ECHO_MAX));
-        detail[m.len] = '\0';
+        detail[m.overflow ? 0 : m.len] = '\0';
         rc = reply_error(sig, s, MC_SIGNAL_ERR_UNKNOWN_TYPE, detail, NULL, 0);
     }
     cJSON_Delete(msg);
