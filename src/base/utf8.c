@@ -1,56 +1,92 @@
-/* utf8.c: the decoder of the WHATWG Encoding Standard's UTF-8 decoder, one code point at
- * a time (see utf8.h). */
+/* utf8.c: validating, cutting, decoding and encoding UTF-8 (see utf8.h). */
 #include "utf8.h"
+
+#include <string.h>
+
+size_t mc_utf8_valid(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t k;
+
+        if (s[i] < 0x80) {
+            /* ASCII-heavy text (SDP, JSON, names) spends its time here. */
+            while (n - i >= 8) {
+                uint64_t w;
+
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ull)
+                    break;
+                i += 8;
+            }
+            while (i < n && s[i] < 0x80)
+                i++;
+            continue;
+        }
+        k = mc_utf8_sequence(s + i, n - i);
+        if (k == 0)
+            break;
+        i += k;
+    }
+    return i;
+}
+
+size_t mc_utf8_prefix(const char *s, size_t n, size_t max)
+{
+    size_t cut = n;
+
+    if (n > max) {
+        cut = max;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+            cut--;
+    }
+    return cut;
+}
+
+/* The length of the maximal subpart of the ill-formed sequence at s[0, n): its lead byte
+ * (when it can lead at all) and each following byte that keeps it the start of some
+ * well-formed sequence (table 3-7's ranges for the second byte, 80..BF after it). */
+static size_t maximal_subpart(const uint8_t *s, size_t n)
+{
+    unsigned c = s[0], lo, hi;
+    size_t need, i;
+
+    if (c < 0xc2 || c > 0xf4)
+        return 1;
+    need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+    hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+    for (i = 1; i < need && i < n && s[i] >= lo && s[i] <= hi; i++) {
+        lo = 0x80;
+        hi = 0xbf;
+    }
+    return i;
+}
 
 uint32_t mc_utf8_next(const uint8_t *s, size_t len, size_t *pos)
 {
-    size_t i = *pos;
-    uint32_t b = s[i++], cp, need, lower = 0x80, upper = 0xBF;
+    const uint8_t *p = s + *pos;
 
-    if (b < 0x80) {
-        *pos = i;
-        return b;
+    if (p[0] < 0x80) {
+        *pos += 1;
+        return p[0];
     }
-    if (b >= 0xC2 && b <= 0xDF) {
-        need = 1;
-        cp = b & 0x1F;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        need = 2;
-        cp = b & 0x0F;
-        if (b == 0xE0)
-            lower = 0xA0;        /* no overlong 3-byte forms */
-        else if (b == 0xED)
-            upper = 0x9F;        /* no surrogates */
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        need = 3;
-        cp = b & 0x07;
-        if (b == 0xF0)
-            lower = 0x90;        /* no overlong 4-byte forms */
-        else if (b == 0xF4)
-            upper = 0x8F;        /* nothing above U+10FFFF */
-    } else {
-        *pos = i;                /* a continuation byte or C0, C1, F5..FF: never a lead */
+    switch (mc_utf8_sequence(p, len - *pos)) {
+    case 2:
+        *pos += 2;
+        return (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+    case 3:
+        *pos += 3;
+        return (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+    case 4:
+        *pos += 4;
+        return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
+               (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+    default:
+        *pos += maximal_subpart(p, len - *pos);
         return MC_UTF8_REPLACEMENT;
     }
-    while (need > 0) {
-        uint32_t c;
-        if (i >= len) {
-            *pos = i;            /* truncated: the whole partial sequence is one subpart */
-            return MC_UTF8_REPLACEMENT;
-        }
-        c = s[i];
-        if (c < lower || c > upper) {
-            *pos = i;            /* this byte starts the next sequence */
-            return MC_UTF8_REPLACEMENT;
-        }
-        lower = 0x80;
-        upper = 0xBF;
-        cp = cp << 6 | (c & 0x3F);
-        i++;
-        need--;
-    }
-    *pos = i;
-    return cp;
 }
 
 size_t mc_utf8_encode(uint32_t cp, uint8_t out[4])

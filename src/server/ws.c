@@ -41,7 +41,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include <cJSON.h>
+#include "base/json.h"
 
 #include "server.h"
 
@@ -272,7 +272,7 @@ static int io_random(void *user, uint8_t *buf, size_t len)
 }
 
 /* ,"iceServers":[{"urls":"stun:HOST:PORT"}] when STUN is on and the host is known. The
- * members are printed by cJSON, so whatever the host holds stays a JSON string (options.c
+ * members are printed by cJSON (mc_json_print), so whatever the host holds stays a JSON string (options.c
  * and host_of() only let host names and IP literals through in the first place). */
 static size_t io_login_extra(void *user, void *conn, const char *name, size_t name_len,
                              char *buf, size_t cap)
@@ -295,12 +295,12 @@ static size_t io_login_extra(void *user, void *conn, const char *name, size_t na
     entry = cJSON_CreateObject();
     ok = servers != NULL && entry != NULL && cJSON_AddItemToArray(servers, entry) &&
          cJSON_AddStringToObject(entry, "urls", url) != NULL &&
-         cJSON_PrintPreallocated(root, buf, (int)cap - 5, 0);   /* cJSON wants 5 spare bytes */
+         mc_json_print(root, buf, cap, &n) == MC_OK;
     if (!ok && servers == NULL)
         cJSON_Delete(entry);
     cJSON_Delete(root);
     /* {"iceServers":[...]} becomes ,"iceServers":[...] */
-    if (ok && (n = strlen(buf)) >= 2 && buf[0] == '{' && buf[n - 1] == '}') {
+    if (ok && n >= 2 && buf[0] == '{' && buf[n - 1] == '}') {
         buf[0] = ',';
         return n - 1;
     }

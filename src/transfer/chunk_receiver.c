@@ -368,8 +368,8 @@ static int mc_recv_accept_msg(mc_chunk_receiver *r)
 static int mc_recv_legacy_start(mc_chunk_receiver *r, const cJSON *root)
 {
     const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
-    const char *name = mc_chunk_json_str(data, "name");
-    const char *mime = mc_chunk_json_str(data, "type");
+    const char *name = mc_json_get_str(data, "name");
+    const char *mime = mc_json_get_str(data, "type");
     uint64_t size = 0;
 
     if (r->state == MC_RECV_OFFERED || (r->state == MC_RECV_RECEIVING && !r->legacy)) {
@@ -377,13 +377,13 @@ static int mc_recv_legacy_start(mc_chunk_receiver *r, const cJSON *root)
         return MC_CHUNK_EV_IGNORED;   /* busy with one of ours; the book cannot be told */
     }
     if (name == NULL)
-        name = mc_chunk_json_str(root, "name");
+        name = mc_json_get_str(root, "name");
     mc_recv_reset_file(r);
     r->legacy = 1;
     memcpy(r->info.id, "legacy", 7);
     mc_chunk_sanitize_name(name ? name : "", name ? strlen(name) : 0, r->info.name, sizeof(r->info.name));
     mc_chunk_copy_utf8(r->info.mime, sizeof(r->info.mime), mime ? mime : "");
-    r->info.size_known = mc_chunk_json_u64(data, "size", r->cfg.max_file_size, &size) == MC_OK;
+    r->info.size_known = mc_json_get_u64(data, "size", r->cfg.max_file_size, &size) == MC_OK;
     r->info.size = r->info.size_known ? size : 0;
     r->info.mode = MC_CHUNK_LEGACY;
     r->state = MC_RECV_RECEIVING;   /* the book does not wait for an answer */
@@ -393,17 +393,17 @@ static int mc_recv_legacy_start(mc_chunk_receiver *r, const cJSON *root)
 static int mc_recv_start(mc_chunk_receiver *r, const cJSON *root, const char *id)
 {
     const cJSON *modes = cJSON_GetObjectItemCaseSensitive(root, "modes"), *m;
-    const char *name = mc_chunk_json_str(root, "name");
-    const char *mime = mc_chunk_json_str(root, "mime");
-    const char *digest = mc_chunk_json_str(root, "digest");
+    const char *name = mc_json_get_str(root, "name");
+    const char *mime = mc_json_get_str(root, "mime");
+    const char *digest = mc_json_get_str(root, "digest");
     uint64_t tag, size, chunk_size, chunks;
     int mode = -1;
     char text[96];
 
-    if (mc_chunk_json_u64(root, "tag", UINT32_MAX, &tag) != MC_OK ||
-        mc_chunk_json_u64(root, "size", MC_CHUNK_MAX_FILE_SIZE, &size) != MC_OK ||
-        mc_chunk_json_u64(root, "chunkSize", MC_CHUNK_MAX_PAYLOAD, &chunk_size) != MC_OK ||
-        chunk_size < 1 || mc_chunk_json_u64(root, "chunks", UINT32_MAX, &chunks) != MC_OK ||
+    if (mc_json_get_u64(root, "tag", UINT32_MAX, &tag) != MC_OK ||
+        mc_json_get_u64(root, "size", MC_CHUNK_MAX_FILE_SIZE, &size) != MC_OK ||
+        mc_json_get_u64(root, "chunkSize", MC_CHUNK_MAX_PAYLOAD, &chunk_size) != MC_OK ||
+        chunk_size < 1 || mc_json_get_u64(root, "chunks", UINT32_MAX, &chunks) != MC_OK ||
         chunks != (size + chunk_size - 1) / chunk_size || name == NULL ||
         (digest != NULL && strcmp(digest, "sha-256") != 0) || !cJSON_IsArray(modes))
         return mc_recv_reject_msg(r, id, "invalid", "malformed start message") |
@@ -466,15 +466,15 @@ static int mc_recv_start(mc_chunk_receiver *r, const cJSON *root, const char *id
 
 static int mc_recv_end(mc_chunk_receiver *r, const cJSON *root)
 {
-    const char *hex = mc_chunk_json_str(root, "sha256");
+    const char *hex = mc_json_get_str(root, "sha256");
     uint64_t chunks, size, round;
 
     if (r->state != MC_RECV_RECEIVING || r->legacy)
         return MC_CHUNK_EV_IGNORED;
     if (hex == NULL || mc_sha256_from_hex(hex, strlen(hex), r->end_digest) != MC_OK ||
-        mc_chunk_json_u64(root, "chunks", UINT32_MAX, &chunks) != MC_OK || chunks != r->info.chunks ||
-        mc_chunk_json_u64(root, "size", MC_CHUNK_MAX_FILE_SIZE, &size) != MC_OK || size != r->info.size ||
-        mc_chunk_json_u64(root, "round", 255, &round) != MC_OK)
+        mc_json_get_u64(root, "chunks", UINT32_MAX, &chunks) != MC_OK || chunks != r->info.chunks ||
+        mc_json_get_u64(root, "size", MC_CHUNK_MAX_FILE_SIZE, &size) != MC_OK || size != r->info.size ||
+        mc_json_get_u64(root, "round", 255, &round) != MC_OK)
         return mc_recv_error(r, "end: %s", "sha256, chunks, size or round missing or not the start's");
     r->end_seen = 1;
     if (r->next == r->info.chunks)
@@ -500,8 +500,8 @@ static int mc_recv_control(mc_chunk_receiver *r, const char *msg, size_t len)
         r->stats.errors++;
         return MC_CHUNK_EV_ERROR;
     }
-    type = mc_chunk_json_str(root, "type");
-    id = mc_chunk_json_str(root, "id");
+    type = mc_json_get_str(root, "type");
+    id = mc_json_get_str(root, "id");
     if (id != NULL && !mc_chunk_id_valid(id, strlen(id))) {
         ev = mc_recv_error(r, "%s: invalid file id", type);
     } else if (strcmp(type, "start") == 0) {
@@ -516,7 +516,7 @@ static int mc_recv_control(mc_chunk_receiver *r, const char *msg, size_t len)
     } else if (strcmp(type, "cancel") == 0) {
         int ours = (id == NULL && r->legacy) || (id != NULL && strcmp(id, r->info.id) == 0);
         if (ours && (r->state == MC_RECV_OFFERED || r->state == MC_RECV_RECEIVING)) {
-            const char *reason = mc_chunk_json_str(root, "reason");
+            const char *reason = mc_json_get_str(root, "reason");
             char why[128];
             snprintf(why, sizeof(why), "cancelled by the sender%s%s", reason ? ": " : "", reason ? reason : "");
             r->state = MC_RECV_IDLE;

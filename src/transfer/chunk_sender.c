@@ -232,19 +232,19 @@ int mc_chunk_sender_receive(mc_chunk_sender *s, const char *msg, size_t len)
         s->stats.errors++;
         return MC_CHUNK_EV_ERROR;
     }
-    type = mc_chunk_json_str(root, "type");
-    id = mc_chunk_json_str(root, "id");
+    type = mc_json_get_str(root, "type");
+    id = mc_json_get_str(root, "id");
     if (s->state == MC_SEND_IDLE || id == NULL || strcmp(id, s->info.id) != 0) {
         cJSON_Delete(root);
         return MC_CHUNK_EV_IGNORED;
     }
 
     if (strcmp(type, "accept") == 0) {
-        const char *mode = mc_chunk_json_str(root, "mode");
+        const char *mode = mc_json_get_str(root, "mode");
         if (s->state != MC_SEND_OFFERED) {
             ev = MC_CHUNK_EV_IGNORED;   /* a late duplicate */
-        } else if (mc_chunk_json_u64(root, "next", s->hashed, &next) != MC_OK ||
-                   mc_chunk_json_u64(root, "round", 255, &round) != MC_OK) {
+        } else if (mc_json_get_u64(root, "next", s->hashed, &next) != MC_OK ||
+                   mc_json_get_u64(root, "round", 255, &round) != MC_OK) {
             /* next may be below what was acknowledged: a receiver that lost its state
              * (a reloaded page) accepts the file again from the start. */
             ev = mc_sender_error(s, "accept: \"next\" must be an integer no larger than the "
@@ -272,7 +272,7 @@ int mc_chunk_sender_receive(mc_chunk_sender *s, const char *msg, size_t len)
     } else if (strcmp(type, "ack") == 0) {
         if (s->state != MC_SEND_SENDING) {
             ev = MC_CHUNK_EV_IGNORED;
-        } else if (mc_chunk_json_u64(root, "next", s->hashed, &next) != MC_OK) {
+        } else if (mc_json_get_u64(root, "next", s->hashed, &next) != MC_OK) {
             ev = mc_sender_error(s, "ack: \"next\" must be an integer no larger than the chunks sent");
         } else {
             if (next > s->acked) {
@@ -286,8 +286,8 @@ int mc_chunk_sender_receive(mc_chunk_sender *s, const char *msg, size_t len)
     } else if (strcmp(type, "resume") == 0) {
         if (s->state != MC_SEND_SENDING) {
             ev = MC_CHUNK_EV_IGNORED;
-        } else if (mc_chunk_json_u64(root, "next", s->hashed, &next) != MC_OK || next < s->acked ||
-                   mc_chunk_json_u64(root, "round", 255, &round) != MC_OK) {
+        } else if (mc_json_get_u64(root, "next", s->hashed, &next) != MC_OK || next < s->acked ||
+                   mc_json_get_u64(root, "round", 255, &round) != MC_OK) {
             ev = mc_sender_error(s, "resume: \"next\" must be between the chunks acknowledged "
                                     "and those sent, \"round\" 0..255");
         } else {
@@ -300,8 +300,8 @@ int mc_chunk_sender_receive(mc_chunk_sender *s, const char *msg, size_t len)
         }
     } else if (strcmp(type, "done") == 0) {
         const cJSON *okj = cJSON_GetObjectItemCaseSensitive(root, "ok");
-        const char *theirs = mc_chunk_json_str(root, "sha256");
-        const char *err = mc_chunk_json_str(root, "error");
+        const char *theirs = mc_json_get_str(root, "sha256");
+        const char *err = mc_json_get_str(root, "error");
         char hex[MC_SHA256_HEX] = "";
         int ok = cJSON_IsTrue(okj);
         /* After a restart the state is OFFERED again; a receiver that already finished
@@ -322,8 +322,8 @@ int mc_chunk_sender_receive(mc_chunk_sender *s, const char *msg, size_t len)
             ev = MC_CHUNK_EV_COMPLETE | MC_CHUNK_EV_PROGRESS;
         }
     } else if (strcmp(type, "reject") == 0 || strcmp(type, "cancel") == 0) {
-        const char *reason = mc_chunk_json_str(root, "reason");
-        const char *text = mc_chunk_json_str(root, "message");
+        const char *reason = mc_json_get_str(root, "reason");
+        const char *text = mc_json_get_str(root, "message");
         char why[128];
         if (s->state == MC_SEND_FINISHED) {
             ev = MC_CHUNK_EV_IGNORED;

@@ -1,9 +1,10 @@
-/* chunk_wire.c: frames (header, CRC), control messages (cJSON) and file names. */
+/* chunk_wire.c: frames (header, CRC), control messages (base/json.h) and file names. */
 #include "chunk_wire.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "base/utf8.h"
 
 static void mc_put32(uint8_t *p, uint32_t v)
 {
@@ -71,46 +72,12 @@ int mc_chunk_id_valid(const char *id, size_t len)
     return 1;
 }
 
-/* Length of the valid UTF-8 sequence at s[0, n), or 0 when it is not one. */
-static size_t mc_utf8_seq(const unsigned char *s, size_t n)
-{
-    size_t len, i;
-    uint32_t cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        len = 2;
-        cp = s[0] & 0x1f;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        len = 3;
-        cp = s[0] & 0x0f;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        len = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    /* Overlong forms, surrogates, beyond U+10FFFF. */
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
 void mc_chunk_copy_utf8(char *dst, size_t cap, const char *s)
 {
     size_t n = strlen(s), o = 0, i = 0;
 
     while (i < n) {
-        size_t k = mc_utf8_seq((const unsigned char *)s + i, n - i);
+        size_t k = mc_utf8_sequence((const uint8_t *)s + i, n - i);
         if (k == 0)
             k = 1;   /* copied as is; names are sanitised where it matters */
         if (o + k > cap - 1)
@@ -124,13 +91,13 @@ void mc_chunk_copy_utf8(char *dst, size_t cap, const char *s)
 
 int mc_chunk_sanitize_name(const char *name, size_t len, char *out, size_t cap)
 {
-    const unsigned char *s = (const unsigned char *)name;
+    const uint8_t *s = (const uint8_t *)name;
     size_t i = 0, o = 0;
 
     if (name == NULL || out == NULL || cap < 8)
         return MC_EINVAL;
     while (i < len) {
-        size_t k = mc_utf8_seq(s + i, len - i);
+        size_t k = mc_utf8_sequence(s + i, len - i);
         if (o + (k ? k : 1) > cap - 1)
             break;
         if (k == 0 || (k == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '/' || s[i] == '\\'))) {
@@ -152,18 +119,17 @@ int mc_chunk_sanitize_name(const char *name, size_t len, char *out, size_t cap)
 
 int mc_chunk_json_print(cJSON *obj, char *buf, size_t cap)
 {
-    int ok;
+    size_t len;
+    int rc;
 
     if (obj == NULL)
         return MC_ENOMEM;
-    /* cJSON asks for a few bytes of slack beyond what it writes. */
-    ok = cJSON_PrintPreallocated(obj, buf, (int)cap - 8, 0);
+    rc = mc_json_print(obj, buf, cap, &len);
     cJSON_Delete(obj);
-    if (!ok) {
-        buf[0] = '\0';
-        return MC_ELIMIT;
-    }
-    return (int)strlen(buf);
+    if (rc == MC_OK)
+        return (int)len;
+    buf[0] = '\0';
+    return rc == MC_EBUFSIZE ? MC_ELIMIT : MC_ENOMEM;
 }
 
 cJSON *mc_chunk_json_new(const char *type, const char *id)
@@ -197,50 +163,17 @@ int mc_chunk_json_add_bool(cJSON *obj, const char *key, int value)
 
 cJSON *mc_chunk_json_parse(const char *msg, size_t len, char *err, size_t errcap)
 {
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(msg, len, &end, 0);
-    const cJSON *type;
+    size_t at;
+    cJSON *root = mc_json_parse(msg, len, &at);
 
     if (root == NULL) {
-        size_t at = end != NULL && end >= msg ? (size_t)(end - msg) : 0;
         snprintf(err, errcap, "control message is not valid JSON (near byte %zu)", at);
         return NULL;
     }
-    /* Only whitespace may follow the value. */
-    if (end != NULL) {
-        while ((size_t)(end - msg) < len && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
-            end++;
-        if ((size_t)(end - msg) < len) {
-            snprintf(err, errcap, "control message has data after the JSON value");
-            cJSON_Delete(root);
-            return NULL;
-        }
-    }
-    type = cJSON_GetObjectItemCaseSensitive(root, "type");
-    if (!cJSON_IsObject(root) || !cJSON_IsString(type)) {
+    if (!cJSON_IsObject(root) || mc_json_get_str(root, "type") == NULL) {
         snprintf(err, errcap, "control message is not an object with a string \"type\"");
         cJSON_Delete(root);
         return NULL;
     }
     return root;
-}
-
-const char *mc_chunk_json_str(const cJSON *obj, const char *key)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-int mc_chunk_json_u64(const cJSON *obj, const char *key, uint64_t max, uint64_t *out)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    double v;
-
-    if (!cJSON_IsNumber(item))
-        return MC_EFORMAT;
-    v = item->valuedouble;
-    if (!(v >= 0) || v != floor(v) || v > (double)MC_CHUNK_MAX_FILE_SIZE || v > (double)max)
-        return MC_EFORMAT;
-    *out = (uint64_t)v;
-    return MC_OK;
 }

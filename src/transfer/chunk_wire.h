@@ -1,13 +1,14 @@
-/* chunk_wire.h: internal. The frame header and the JSON helpers that chunk_sender.c and
- * chunk_receiver.c share. Not part of the public API (see chunk.h for the format). */
+/* chunk_wire.h: internal. The frame header and the control-message helpers that
+ * chunk_sender.c and chunk_receiver.c share, on top of base/json.h (parsing, member
+ * getters, printing) and base/utf8.h. Not part of the public API (see chunk.h for the
+ * format). */
 #ifndef MC_CHUNK_WIRE_H
 #define MC_CHUNK_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cjson/cJSON.h>
-
+#include "base/json.h"
 #include "mediacore/chunk.h"
 
 /* Control messages may carry a name of MC_CHUNK_NAME_MAX bytes, each escaped to at most
@@ -51,12 +52,8 @@ int mc_chunk_json_add_str(cJSON *obj, const char *key, const char *value);
 int mc_chunk_json_add_bool(cJSON *obj, const char *key, int value);
 
 /* Parse a control message: the root object, or NULL (with a reason in err) when it is
- * not a JSON object with a string "type". The caller deletes the result. */
+ * not a JSON object with a string "type". The caller deletes the result. Its fields are
+ * read with mc_json_get_str and mc_json_get_u64 (base/json.h). */
 cJSON *mc_chunk_json_parse(const char *msg, size_t len, char *err, size_t errcap);
-
-/* Field accessors: the string (NULL when absent or not a string), an integer in
- * [0, max] (MC_OK, or MC_EFORMAT when absent, not an integer or out of range). */
-const char *mc_chunk_json_str(const cJSON *obj, const char *key);
-int mc_chunk_json_u64(const cJSON *obj, const char *key, uint64_t max, uint64_t *out);
 
 #endif /* MC_CHUNK_WIRE_H */

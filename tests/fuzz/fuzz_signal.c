@@ -8,7 +8,7 @@
  * valid JSON object with a string "type"; after every step the call records of each pair
  * must mirror each other (and stay within max_peers, 2 here so the limit is reached); at
  * the end every name must be released. */
-#include <cJSON.h>
+#include "base/json.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
