@@ -25,21 +25,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec_ids.h"
 #include "frame.h"
 #include "mc_error.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Largest encoded width or height (VP8's 14-bit size fields). */
-#define MC_VIDEO_MAX_DIM 16383
-
-/** Codecs. Values are stable (they cross the wasm boundary). */
-typedef enum mc_video_codec {
-    MC_VIDEO_VP8 = 0,
-    MC_VIDEO_VP9 = 1
-} mc_video_codec;
 
 /** Rate control. */
 typedef enum mc_rate_control {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mediacore/video.h"   /* mc_video_codec_name() */
 #include "base/mc_detail.h"
 #include "ebml.h"
 
