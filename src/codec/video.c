@@ -41,23 +41,17 @@ int mc_video_codec_available(mc_video_codec codec)
     return codec == MC_VIDEO_VP8 || (codec == MC_VIDEO_VP9 && MC_VP9);
 }
 
-/* The libvpx encoder and decoder interfaces of an available codec; NULL otherwise. */
-static vpx_codec_iface_t *mc_vpx_cx(mc_video_codec codec)
+/* The libvpx encoder (decoder = 0) or decoder interface of an available codec; NULL
+ * otherwise. */
+static vpx_codec_iface_t *mc_vpx_iface(mc_video_codec codec, int decoder)
 {
 #if MC_VP9
     if (codec == MC_VIDEO_VP9)
-        return vpx_codec_vp9_cx();
+        return decoder ? vpx_codec_vp9_dx() : vpx_codec_vp9_cx();
 #endif
-    return codec == MC_VIDEO_VP8 ? vpx_codec_vp8_cx() : NULL;
-}
-
-static vpx_codec_iface_t *mc_vpx_dx(mc_video_codec codec)
-{
-#if MC_VP9
-    if (codec == MC_VIDEO_VP9)
-        return vpx_codec_vp9_dx();
-#endif
-    return codec == MC_VIDEO_VP8 ? vpx_codec_vp8_dx() : NULL;
+    if (codec == MC_VIDEO_VP8)
+        return decoder ? vpx_codec_vp8_dx() : vpx_codec_vp8_cx();
+    return NULL;
 }
 
 int mc_video_codec_from_name(const char *name, mc_video_codec *codec)
@@ -283,7 +277,7 @@ int mc_video_encoder_create(const mc_video_encoder_config *cfg, mc_video_encoder
     if (enc == NULL)
         return mc_detail(detail, detail_size, MC_ENOMEM, "out of memory for the encoder");
     enc->cfg = *cfg;
-    iface = mc_vpx_cx(cfg->codec);
+    iface = mc_vpx_iface(cfg->codec, 0);
 
     res = vpx_codec_enc_config_default(iface, &enc->vcfg, 0);
     if (res != VPX_CODEC_OK) {
@@ -619,7 +613,7 @@ int mc_video_decoder_create(const mc_video_decoder_config *cfg, mc_video_decoder
     if (dec == NULL)
         return mc_detail(detail, detail_size, MC_ENOMEM, "out of memory for the decoder");
     dec->cfg = *cfg;
-    dec->iface = mc_vpx_dx(cfg->codec);
+    dec->iface = mc_vpx_iface(cfg->codec, 1);
     res = vpx_codec_dec_init(&dec->ctx, dec->iface, &dcfg, 0);
     if (res != VPX_CODEC_OK) {
         rc = mc_vpx_fail(detail, &dec->ctx, res, "vpx_codec_dec_init");
