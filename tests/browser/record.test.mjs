@@ -188,8 +188,10 @@ function checkVideo(t, frames) {
       advance += step;
     }
   }
+  // A busy machine's fake camera falls behind its 30 frames/s (82 in 3.25 s seen); a
+  // frozen picture advances 0.
   const seconds = (frames.at(-1).timestamp - frames[0].timestamp) / 1e6;
-  assert.ok(Math.abs(advance / FPS - seconds) < 0.2 * seconds,
+  assert.ok(Math.abs(advance / FPS - seconds) < 0.4 * seconds,
     `the matches advance ${advance} camera frames over ${seconds.toFixed(2)} s of recording`);
   t.diagnostic(`video: ${frames.length} frames, ${advance} camera frames in ${seconds.toFixed(2)} s; frame:camera Y/U/V dB: ${report.filter((_, i) => i % 10 === 0).join('; ')}`);
 }
