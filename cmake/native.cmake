@@ -54,6 +54,10 @@ function(mc_core_kernels simd plain)
   target_sources(mc_core PRIVATE ${simd})
 endfunction()
 
+function(mc_core_definitions)
+  target_compile_definitions(mc_core PRIVATE ${ARGN})
+endfunction()
+
 function(mc_wasm_sources)
 endfunction()
 

@@ -1,7 +1,10 @@
 # The WebAssembly build: two modules from the same sources, copied into web/ beside the shim.
 #   web/mediacore-simd.wasm   compiled with -msimd128 (hand-written SIMD128 kernels)
 #   web/mediacore.wasm        baseline: no SIMD instructions, for browsers without SIMD
-# web/mediacore.js picks one at run time by feature detection.
+# web/mediacore.js picks one at run time by feature detection. A third, for tests only,
+# stays in the build directory (MC_WASM_TEST_MODULES):
+#   build/wasm/mediacore-novp9.wasm   baseline without VP9 (video.c with MC_VP9=0), so the
+#                                     Node tests see the shim report what a module lacks
 
 # The Emscripten version is pinned in emsdk-version; stop early and clearly on any other.
 file(STRINGS "${CMAKE_SOURCE_DIR}/emsdk-version" MC_EMSDK_WANT LIMIT_COUNT 1)
@@ -44,13 +47,22 @@ set(MC_WASM_LINK_FLAGS
   -sERROR_ON_UNDEFINED_SYMBOLS=1
 )
 
-# The two modules. Sources are added by the folders' CMakeLists.txt.
+option(MC_WASM_TEST_MODULES "mediacore: also build build/wasm/mediacore-novp9.wasm (VP8 only) for the Node tests" ON)
+
+# The modules. Sources are added by the folders' CMakeLists.txt.
 set(MC_MODULES mediacore_simd mediacore_base)
+if(MC_WASM_TEST_MODULES)
+  list(APPEND MC_MODULES mediacore_novp9)
+endif()
 foreach(target IN LISTS MC_MODULES)
   if(target STREQUAL "mediacore_simd")
     set(flavor simd)
     set(output mediacore-simd)
     set(arch -msimd128)
+  elseif(target STREQUAL "mediacore_novp9")
+    set(flavor base)
+    set(output mediacore-novp9)
+    set(arch "")
   else()
     set(flavor base)
     set(output mediacore)
@@ -65,9 +77,13 @@ foreach(target IN LISTS MC_MODULES)
   target_compile_options(${target} PRIVATE ${arch} ${MC_WARNINGS})
   target_link_options(${target} PRIVATE ${arch} -O3 ${MC_WASM_LINK_FLAGS})
   target_link_directories(${target} PRIVATE "${MC_DEPS_PREFIX}/${flavor}/lib")
-  add_custom_command(TARGET ${target} POST_BUILD
-    COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE:${target}>" "${CMAKE_SOURCE_DIR}/web/${output}.wasm"
-    COMMENT "Copying ${output}.wasm into web/")
+  if(target STREQUAL "mediacore_novp9")
+    target_compile_definitions(${target} PRIVATE MC_VP9=0)
+  else()
+    add_custom_command(TARGET ${target} POST_BUILD
+      COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE:${target}>" "${CMAKE_SOURCE_DIR}/web/${output}.wasm"
+      COMMENT "Copying ${output}.wasm into web/")
+  endif()
 endforeach()
 define_property(TARGET PROPERTY MC_FLAVOR BRIEF_DOCS "simd or base" FULL_DOCS "dependency flavor")
 
@@ -84,8 +100,20 @@ function(mc_core_depends)
 endfunction()
 
 function(mc_core_kernels simd plain)
-  target_sources(mediacore_simd PRIVATE ${simd})
-  target_sources(mediacore_base PRIVATE ${plain})
+  foreach(target IN LISTS MC_MODULES)
+    get_target_property(flavor ${target} MC_FLAVOR)
+    if(flavor STREQUAL "simd")
+      target_sources(${target} PRIVATE ${simd})
+    else()
+      target_sources(${target} PRIVATE ${plain})
+    endif()
+  endforeach()
+endfunction()
+
+function(mc_core_definitions)
+  foreach(target IN LISTS MC_MODULES)
+    target_compile_definitions(${target} PRIVATE ${ARGN})
+  endforeach()
 endfunction()
 
 function(mc_wasm_sources)

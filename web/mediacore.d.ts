@@ -50,7 +50,11 @@ export interface MediaCoreFeatures {
   readonly base64: boolean;
   /** createFileSender / createFileReceiver are available. */
   readonly fileshare: boolean;
-  /** VP8 and VP9 encoders and decoders (createVideoEncoder / createVideoDecoder). */
+  /**
+   * VP8 and VP9 encoders and decoders (createVideoEncoder / createVideoDecoder), as the
+   * module reports them: a module built with MC_VP9=OFF has VP8 only, and creating a VP9
+   * encoder or decoder there throws MediaCoreError MC_EUNSUPPORTED.
+   */
   readonly vp8: boolean;
   readonly vp9: boolean;
   /** Opus (createAudioEncoder / createAudioDecoder). */
@@ -162,10 +166,11 @@ export class MediaCore {
   fontInfo(): FontInfo[];
   /**
    * A VP8/VP9 encoder (libvpx, realtime). Throws MC_ENAME (codec, rateControl),
-   * MC_EDIMENSIONS (size), MC_ERANGE (other values; the message names the field).
+   * MC_EUNSUPPORTED (a codec features says the module lacks), MC_EDIMENSIONS (size),
+   * MC_ERANGE (other values; the message names the field).
    */
   createVideoEncoder(options?: VideoEncoderOptions): VideoEncoder;
-  /** A VP8/VP9 decoder. */
+  /** A VP8/VP9 decoder. Throws MC_ENAME, MC_EUNSUPPORTED as createVideoEncoder. */
   createVideoDecoder(options?: VideoDecoderOptions): VideoDecoder;
   /** An Opus encoder from interleaved float PCM, any block size, 20 ms packets. */
   createAudioEncoder(options?: AudioEncoderOptions): AudioEncoder;

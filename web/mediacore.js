@@ -25,6 +25,13 @@ export { Peer } from './lib/peer.js';
 /** The filters core.filter() accepts, in the photobooth's cycling order. */
 export const FILTERS = Object.freeze(['none', 'grayscale', 'sepia', 'invert']);
 
+// Whether the module encodes and decodes a codec (0 vp8, 1 vp9): what the linked libvpx
+// provides, as the module reports it (a build with MC_VP9=OFF has VP8 only).
+function videoCodec(runtime, codec) {
+  const available = runtime.exports.mc_wasm_video_codec_available;
+  return typeof available === 'function' && available(codec) === 1;
+}
+
 export class MediaCore {
   #rt;
   #filter;
@@ -43,8 +50,8 @@ export class MediaCore {
       text: typeof runtime.exports.mc_wasm_text_draw === 'function',
       base64: typeof runtime.exports.mc_wasm_base64_encode === 'function',
       fileshare: typeof runtime.exports.mc_wasm_chunk_sender_create === 'function',
-      vp8: typeof runtime.exports.mc_wasm_video_encoder_create === 'function',
-      vp9: typeof runtime.exports.mc_wasm_video_encoder_create === 'function',
+      vp8: videoCodec(runtime, 0),
+      vp9: videoCodec(runtime, 1),
       opus: typeof runtime.exports.mc_wasm_audio_encoder_create === 'function',
       webm: typeof runtime.exports.mc_wasm_webm_muxer_create === 'function',
     });
@@ -164,11 +171,11 @@ export class MediaCore {
    *   createWebmDemuxer(bytes)
    */
   createVideoEncoder(options) {
-    return this.#makeCodec('vp8', VideoEncoder, options);
+    return this.#makeCodec(options?.codec === 'vp9' ? 'vp9' : 'vp8', VideoEncoder, options);
   }
 
   createVideoDecoder(options) {
-    return this.#makeCodec('vp8', VideoDecoder, options);
+    return this.#makeCodec(options?.codec === 'vp9' ? 'vp9' : 'vp8', VideoDecoder, options);
   }
 
   createAudioEncoder(options) {

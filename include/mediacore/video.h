@@ -25,21 +25,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec_ids.h"
 #include "frame.h"
 #include "mc_error.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Largest encoded width or height (VP8's 14-bit size fields). */
-#define MC_VIDEO_MAX_DIM 16383
-
-/** Codecs. Values are stable (they cross the wasm boundary). */
-typedef enum mc_video_codec {
-    MC_VIDEO_VP8 = 0,
-    MC_VIDEO_VP9 = 1
-} mc_video_codec;
 
 /** Rate control. */
 typedef enum mc_rate_control {
@@ -101,7 +93,8 @@ int mc_video_encoder_config_default(mc_video_encoder_config *cfg, mc_video_codec
  * Create an encoder. On success *out owns an encoder; free it with
  * mc_video_encoder_destroy(). On failure *out is NULL and, when `detail` is not NULL, a
  * NUL-terminated explanation (which field, or libvpx's message) is written to it.
- * @return MC_OK, MC_EINVAL (NULL cfg/out), MC_ENAME (codec), MC_EDIMENSIONS (size),
+ * @return MC_OK, MC_EINVAL (NULL cfg/out), MC_ENAME (codec), MC_EUNSUPPORTED (codec not
+ *         in this build, see mc_video_codec_available()), MC_EDIMENSIONS (size),
  *         MC_ERANGE (any other field out of range), MC_ENOMEM, MC_ECODEC (libvpx refused).
  */
 int mc_video_encoder_create(const mc_video_encoder_config *cfg, mc_video_encoder **out,
@@ -183,7 +176,8 @@ int mc_video_decoder_config_default(mc_video_decoder_config *cfg, mc_video_codec
 
 /**
  * Create a decoder; the same ownership and detail rules as mc_video_encoder_create().
- * @return MC_OK, MC_EINVAL, MC_ENAME, MC_EDIMENSIONS, MC_ENOMEM, MC_ECODEC.
+ * @return MC_OK, MC_EINVAL, MC_ENAME, MC_EUNSUPPORTED, MC_EDIMENSIONS, MC_ENOMEM,
+ *         MC_ECODEC.
  */
 int mc_video_decoder_create(const mc_video_decoder_config *cfg, mc_video_decoder **out,
                             char *detail, size_t detail_size);
@@ -225,6 +219,13 @@ const char *mc_video_decoder_error(const mc_video_decoder *dec);
 /** The codec's name ("vp8", "vp9") or NULL; and the reverse (MC_ENAME for others). */
 const char *mc_video_codec_name(mc_video_codec codec);
 int mc_video_codec_from_name(const char *name, mc_video_codec *codec);
+
+/**
+ * 1 when this build encodes and decodes `codec`; 0 for an unknown codec, and for VP9 in a
+ * build configured with MC_VP9=OFF (for a libvpx without VP9: only VP8 is linked). Creating
+ * an encoder or decoder for a codec not built in fails with MC_EUNSUPPORTED.
+ */
+int mc_video_codec_available(mc_video_codec codec);
 
 /**
  * Convert I420 to RGBA (alpha 255) with libyuv (BT.601 limited range, as browsers decode

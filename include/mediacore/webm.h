@@ -30,8 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec_ids.h"
 #include "mc_error.h"
-#include "video.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -30,6 +30,30 @@ const char *mc_video_codec_name(mc_video_codec codec)
     return mc_codec_names[codec];
 }
 
+/* VP9 is built in unless MC_VP9 is 0 (CMake option MC_VP9=OFF): then vpx_codec_vp9_* are
+ * never referenced, so the build links with a libvpx configured without VP9. */
+#ifndef MC_VP9
+#define MC_VP9 1
+#endif
+
+int mc_video_codec_available(mc_video_codec codec)
+{
+    return codec == MC_VIDEO_VP8 || (codec == MC_VIDEO_VP9 && MC_VP9);
+}
+
+/* The libvpx encoder (decoder = 0) or decoder interface of an available codec; NULL
+ * otherwise. */
+static vpx_codec_iface_t *mc_vpx_iface(mc_video_codec codec, int decoder)
+{
+#if MC_VP9
+    if (codec == MC_VIDEO_VP9)
+        return decoder ? vpx_codec_vp9_dx() : vpx_codec_vp9_cx();
+#endif
+    if (codec == MC_VIDEO_VP8)
+        return decoder ? vpx_codec_vp8_dx() : vpx_codec_vp8_cx();
+    return NULL;
+}
+
 int mc_video_codec_from_name(const char *name, mc_video_codec *codec)
 {
     if (name == NULL || codec == NULL)
@@ -174,6 +198,9 @@ static int mc_encoder_config_check(const mc_video_encoder_config *c, char *err, 
 {
     if (mc_video_codec_name(c->codec) == NULL)
         return mc_detail(err, n, MC_ENAME, "unknown codec %d (expected vp8 or vp9)", (int)c->codec);
+    if (!mc_video_codec_available(c->codec))
+        return mc_detail(err, n, MC_EUNSUPPORTED, "%s is not in this build (MC_VP9=OFF)",
+                         mc_video_codec_name(c->codec));
     if (c->width < 1 || c->height < 1 || c->width > MC_VIDEO_MAX_DIM || c->height > MC_VIDEO_MAX_DIM)
         return mc_detail(err, n, MC_EDIMENSIONS, "size %dx%d: width and height must be 1..%d",
                          (int)c->width, (int)c->height, MC_VIDEO_MAX_DIM);
@@ -250,7 +277,7 @@ int mc_video_encoder_create(const mc_video_encoder_config *cfg, mc_video_encoder
     if (enc == NULL)
         return mc_detail(detail, detail_size, MC_ENOMEM, "out of memory for the encoder");
     enc->cfg = *cfg;
-    iface = cfg->codec == MC_VIDEO_VP8 ? vpx_codec_vp8_cx() : vpx_codec_vp9_cx();
+    iface = mc_vpx_iface(cfg->codec, 0);
 
     res = vpx_codec_enc_config_default(iface, &enc->vcfg, 0);
     if (res != VPX_CODEC_OK) {
@@ -574,6 +601,9 @@ int mc_video_decoder_create(const mc_video_decoder_config *cfg, mc_video_decoder
     if (mc_video_codec_name(cfg->codec) == NULL)
         return mc_detail(detail, detail_size, MC_ENAME, "unknown codec %d (expected vp8 or vp9)",
                          (int)cfg->codec);
+    if (!mc_video_codec_available(cfg->codec))
+        return mc_detail(detail, detail_size, MC_EUNSUPPORTED, "%s is not in this build (MC_VP9=OFF)",
+                         mc_video_codec_name(cfg->codec));
     if (cfg->max_width < 1 || cfg->max_height < 1 || cfg->max_width > MC_VIDEO_MAX_DIM ||
         cfg->max_height > MC_VIDEO_MAX_DIM)
         return mc_detail(detail, detail_size, MC_EDIMENSIONS,
@@ -583,7 +613,7 @@ int mc_video_decoder_create(const mc_video_decoder_config *cfg, mc_video_decoder
     if (dec == NULL)
         return mc_detail(detail, detail_size, MC_ENOMEM, "out of memory for the decoder");
     dec->cfg = *cfg;
-    dec->iface = cfg->codec == MC_VIDEO_VP8 ? vpx_codec_vp8_dx() : vpx_codec_vp9_dx();
+    dec->iface = mc_vpx_iface(cfg->codec, 1);
     res = vpx_codec_dec_init(&dec->ctx, dec->iface, &dcfg, 0);
     if (res != VPX_CODEC_OK) {
         rc = mc_vpx_fail(detail, &dec->ctx, res, "vpx_codec_dec_init");

@@ -18,6 +18,13 @@ enum {
     VE_KEYFRAME_INTERVAL, VE_SPEED, VE_MIN_Q, VE_MAX_Q, VE_ERROR_RESILIENT, VE_FIELDS
 };
 
+/** 1 when this module encodes and decodes `codec` (0 vp8, 1 vp9), else 0: a module built
+ * with MC_VP9=OFF has VP8 only. The shim's core.features.vp8/vp9 ask this. */
+EMSCRIPTEN_KEEPALIVE int mc_wasm_video_codec_available(int codec)
+{
+    return mc_video_codec_available((mc_video_codec)codec);
+}
+
 /** Number of encoder config fields (the length of the arrays below). */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_video_encoder_fields(void)
 {

@@ -147,3 +147,53 @@ export function opusdec(file, channels) {
 }
 
 export { writeFileSync };
+
+/** Mono float PCM (-1..1) as a 16-bit WAV file (for Chromium's fake microphone). */
+export function writeWav(file, pcm, sampleRate) {
+  const data = Buffer.alloc(pcm.length * 2);
+  for (let i = 0; i < pcm.length; i++) data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, pcm[i])) * 32767), 2 * i);
+  const head = Buffer.alloc(44);
+  head.write('RIFF', 0);
+  head.writeUInt32LE(36 + data.length, 4);
+  head.write('WAVEfmt ', 8);
+  head.writeUInt32LE(16, 16);            // fmt chunk size
+  head.writeUInt16LE(1, 20);             // PCM
+  head.writeUInt16LE(1, 22);             // mono
+  head.writeUInt32LE(sampleRate, 24);
+  head.writeUInt32LE(sampleRate * 2, 28);
+  head.writeUInt16LE(2, 32);             // block align
+  head.writeUInt16LE(16, 34);            // bits per sample
+  head.write('data', 36);
+  head.writeUInt32LE(data.length, 40);
+  writeFileSync(file, Buffer.concat([head, data]));
+  return file;
+}
+
+/** Amplitude of the `freq` Hz component of pcm (Goertzel over the whole array). */
+export function toneAmplitude(pcm, freq, sampleRate) {
+  const k = 2 * Math.cos((2 * Math.PI * freq) / sampleRate);
+  let s1 = 0, s2 = 0;
+  for (let i = 0; i < pcm.length; i++) {
+    const s0 = pcm[i] + k * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - k * s1 * s2))) / pcm.length;
+}
+
+/** The frequency in [lo, hi] Hz (step Hz apart) with the largest toneAmplitude. */
+export function dominantFrequency(pcm, sampleRate, { lo = 20, hi = 8000, step = 1 } = {}) {
+  let best = lo, bestAmp = -1;
+  for (let f = lo; f <= hi; f += step) {
+    const a = toneAmplitude(pcm, f, sampleRate);
+    if (a > bestAmp) { best = f; bestAmp = a; }
+  }
+  return best;
+}
+
+/** Root mean square of pcm. */
+export function rms(pcm) {
+  let s = 0;
+  for (let i = 0; i < pcm.length; i++) s += pcm[i] * pcm[i];
+  return Math.sqrt(s / pcm.length);
+}

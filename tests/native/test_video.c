@@ -172,6 +172,9 @@ static void test_config_validation(void)
     MC_CHECK_EQ(mc_video_codec_from_name("h264", &codec), MC_ENAME);
     MC_CHECK_STR(mc_video_codec_name(MC_VIDEO_VP8), "vp8");
     MC_CHECK(mc_video_codec_name((mc_video_codec)5) == NULL);
+    MC_CHECK_EQ(mc_video_codec_available(MC_VIDEO_VP8), 1);
+    MC_CHECK_EQ(mc_video_codec_available(MC_VIDEO_VP9), 1);   /* MC_VP9 is ON natively */
+    MC_CHECK_EQ(mc_video_codec_available((mc_video_codec)5), 0);
 
     mc_video_encoder_destroy(NULL);
     mc_video_decoder_destroy(NULL);

@@ -259,7 +259,12 @@ function setupRecording(pipeline, width, height) {
   async function start() {
     let mic = null, actx = null, capture = null, audio = null, note = '';
     try {
-      mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+      // The sound as the microphone hears it: the call-oriented processing (echo
+      // cancellation, noise suppression, automatic gain) has no far end to cancel here,
+      // and it fades steady sounds such as music or a tone within seconds.
+      mic = await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+      });
       actx = createAudioContext();
       if (![8000, 12000, 16000, 24000, 48000].includes(actx.sampleRate)) {
         throw new Error(`the audio runs at ${actx.sampleRate} Hz, which Opus cannot take`);
