@@ -143,8 +143,8 @@ test('the photobooth records 3 s of camera video and microphone audio to WebM th
   assert.equal(v.codec_name, 'vp8');
   assert.equal(v.width, 640);
   assert.equal(v.height, 480);
-  // Over 5 frames/s: with the file camera, a busy 2-core machine records 20-35 in 3 s.
-  assert.ok(Number(v.nb_read_frames) > 15, `${v.nb_read_frames} frames`);
+  // Over 10 frames/s (the bound this test has always had; the camera runs at 30 fps).
+  assert.ok(Number(v.nb_read_frames) > 30, `${v.nb_read_frames} frames`);
   assert.equal(a.codec_name, 'opus');
   assert.ok(Math.abs(Number(probe.format.duration) - played.duration) < 0.1);
   assert.deepEqual(errors, []);
@@ -160,7 +160,7 @@ test('the photobooth records 3 s of camera video and microphone audio to WebM th
 // camera frames a few steps before and after it (the motion is in the recording, not a
 // still), and the matches to advance through the camera's loop with the timestamps.
 function checkVideo(t, frames) {
-  assert.ok(frames.length > 15, `${frames.length} decoded frames`);
+  assert.ok(frames.length > 30, `${frames.length} decoded frames`);
   const matches = frames.map(({ data }) => {
     let best = 0, bestSse = Infinity;
     for (let i = 0; i < CAMERA_FRAMES; i++) {
