@@ -118,7 +118,8 @@ static int mc_frame_recheck(const mc_frame *f)
     return mc_frame_wrap(&tmp, f->data, f->size, f->width, f->height, f->stride);
 }
 
-int mc_i420_to_rgba(const mc_i420 *image, const mc_frame *frame)
+/* Both valid, and of one size: what converting between them needs. */
+static int check_pair(const mc_i420 *image, const mc_frame *frame)
 {
     int rc = mc_i420_check(image, MC_FRAME_MAX_DIM);
 
@@ -128,6 +129,15 @@ int mc_i420_to_rgba(const mc_i420 *image, const mc_frame *frame)
         return rc;
     if (frame->width != image->width || frame->height != image->height)
         return MC_EDIMENSIONS;
+    return MC_OK;
+}
+
+int mc_i420_to_rgba(const mc_i420 *image, const mc_frame *frame)
+{
+    int rc = check_pair(image, frame);
+
+    if (rc != MC_OK)
+        return rc;
     /* libyuv's "ABGR" is a little-endian word, i.e. R, G, B, A bytes in memory. */
     I420ToABGR(image->y, image->y_stride, image->u, image->u_stride, image->v, image->v_stride,
                frame->data, frame->stride, frame->width, frame->height);
@@ -136,14 +146,10 @@ int mc_i420_to_rgba(const mc_i420 *image, const mc_frame *frame)
 
 int mc_rgba_to_i420(const mc_frame *frame, const mc_i420 *image)
 {
-    int rc = mc_i420_check(image, MC_FRAME_MAX_DIM);
+    int rc = check_pair(image, frame);
 
     if (rc != MC_OK)
         return rc;
-    if ((rc = mc_frame_recheck(frame)) != MC_OK)
-        return rc;
-    if (frame->width != image->width || frame->height != image->height)
-        return MC_EDIMENSIONS;
     ABGRToI420(frame->data, frame->stride, image->y, image->y_stride, image->u, image->u_stride,
                image->v, image->v_stride, frame->width, frame->height);
     return MC_OK;
