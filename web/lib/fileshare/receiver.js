@@ -6,7 +6,7 @@ import { FileShareDefaults } from './defaults.js';
 import { emit, listen } from './events.js';
 import { Meter, formatBytes } from './progress.js';
 import { MemorySink, HandleSink, opfsSink } from './sinks.js';
-import { EV, readInfo, readStats, readResult, readText } from './wire.js';
+import { chunkLayout, readInfo, readStats, readResult, readText } from './wire.js';
 
 /**
  * Receives files, one after another. Events (CustomEvent, details in `event.detail`):
@@ -23,6 +23,7 @@ import { EV, readInfo, readStats, readResult, readText } from './wire.js';
 export class FileReceiver extends EventTarget {
   #rt;
   #ex;
+  #wire;   // the chunk layout (wire.js)
   #h = 0;
   #channel = null;
   #unlisten = () => {};
@@ -44,6 +45,7 @@ export class FileReceiver extends EventTarget {
     super();
     this.#rt = runtime;
     this.#ex = runtime.exports;
+    this.#wire = chunkLayout(runtime);
     this.#onClose = onClose;
     const storage = options.storage ?? 'auto';
     if (typeof storage !== 'function' && !['auto', 'opfs', 'memory'].includes(storage)) {
@@ -71,7 +73,7 @@ export class FileReceiver extends EventTarget {
   /** Counters for the current (or last) file. */
   get stats() {
     if (!this.#h) return null;
-    const ptr = this.#recBuf.reserve(512);
+    const ptr = this.#recBuf.reserve(this.#wire.recordSize);
     this.#ex.mc_wasm_chunk_receiver_stats(this.#h, ptr);
     return readStats(this.#rt, ptr);
   }
@@ -157,6 +159,7 @@ export class FileReceiver extends EventTarget {
   }
 
   #handle(ev) {
+    const EV = this.#wire.ev;
     const ex = this.#ex;
     if (ev & EV.ERROR) {
       emit(this, 'warning', { message: this.#rt.readCString(ex.mc_wasm_chunk_receiver_error(this.#h)) });
@@ -185,7 +188,7 @@ export class FileReceiver extends EventTarget {
     }
     if (ev & EV.COMPLETE && t) this.#complete(t, ev & EV.REPLY ? this.#message() : null);
     if (ev & EV.CANCELLED && t) {
-      const ptr = this.#recBuf.reserve(512);
+      const ptr = this.#recBuf.reserve(this.#wire.recordSize);
       ex.mc_wasm_chunk_receiver_result(this.#h, ptr);
       const reason = readResult(this.#rt, ptr).reason;
       this.#drop(t, reason);
@@ -195,7 +198,7 @@ export class FileReceiver extends EventTarget {
 
   /** A new file is offered: decide (space, the application), open the sink, answer. */
   #offer() {
-    const ptr = this.#recBuf.reserve(512);
+    const ptr = this.#recBuf.reserve(this.#wire.recordSize);
     this.#ex.mc_wasm_chunk_receiver_info(this.#h, ptr);
     const info = readInfo(this.#rt, ptr);
     const offer = {
@@ -300,7 +303,7 @@ export class FileReceiver extends EventTarget {
   /** The file is complete: write the rest, close the sink, then tell the sender (the
    * done message) and the application (a 'file' event). */
   #complete(t, reply) {
-    const ptr = this.#recBuf.reserve(512);
+    const ptr = this.#recBuf.reserve(this.#wire.recordSize);
     this.#ex.mc_wasm_chunk_receiver_result(this.#h, ptr);
     const result = readResult(this.#rt, ptr);
     const stats = this.stats;

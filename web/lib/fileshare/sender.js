@@ -9,7 +9,7 @@ import { makeAsciiString } from '../base64.js';
 import { FileShareDefaults, messageSize } from './defaults.js';
 import { emit, listen } from './events.js';
 import { Meter } from './progress.js';
-import { EV, SEND_CHUNK, SEND_END, HEADER, readInfo, readStats, readResult, readText } from './wire.js';
+import { chunkLayout, readInfo, readStats, readResult, readText } from './wire.js';
 
 function randomId() {
   const c = globalThis.crypto;
@@ -46,6 +46,7 @@ function asBlobLike(file) {
 export class FileSender extends EventTarget {
   #rt;
   #ex;
+  #wire;   // the chunk layout (wire.js)
   #h = 0;
   #file;
   #channel = null;
@@ -85,6 +86,7 @@ export class FileSender extends EventTarget {
     super();
     this.#rt = runtime;
     this.#ex = runtime.exports;
+    this.#wire = chunkLayout(runtime);
     this.#file = asBlobLike(file);
     this.#onClose = onClose;
     const mode = options.mode ?? 'auto';
@@ -93,7 +95,7 @@ export class FileSender extends EventTarget {
     }
     const msg = messageSize(options);
     const chunkSize = options.chunkSize ??
-      (mode === 'binary' ? msg - HEADER : Math.floor(msg / 4) * 3 - HEADER);
+      (mode === 'binary' ? msg - this.#wire.headerSize : Math.floor(msg / 4) * 3 - this.#wire.headerSize);
     if (!Number.isInteger(chunkSize) || chunkSize < 1) {
       throw new MediaCoreError('MC_ERANGE', `invalid chunk size ${chunkSize}`, -8);
     }
@@ -129,7 +131,7 @@ export class FileSender extends EventTarget {
   /** Counters: bytesDone (acknowledged), bytesSent, resumes, ... */
   get stats() {
     if (!this.#h) return null;
-    const ptr = this.#recBuf.reserve(512);
+    const ptr = this.#recBuf.reserve(this.#wire.recordSize);
     this.#ex.mc_wasm_chunk_sender_stats(this.#h, ptr);
     return readStats(this.#rt, ptr);
   }
@@ -206,13 +208,13 @@ export class FileSender extends EventTarget {
   }
 
   #info() {
-    const ptr = this.#recBuf.reserve(512);
+    const ptr = this.#recBuf.reserve(this.#wire.recordSize);
     this.#ex.mc_wasm_chunk_sender_info(this.#h, ptr);
     return readInfo(this.#rt, ptr);
   }
 
   #result() {
-    const ptr = this.#recBuf.reserve(512);
+    const ptr = this.#recBuf.reserve(this.#wire.recordSize);
     this.#ex.mc_wasm_chunk_sender_result(this.#h, ptr);
     return readResult(this.#rt, ptr);
   }
@@ -259,6 +261,7 @@ export class FileSender extends EventTarget {
   }
 
   #onMessage(data) {
+    const EV = this.#wire.ev;
     if (!this.#h || this.#finished) return;
     // Only JSON control messages for this file concern the sender; frames and other
     // files' messages (the channel may carry transfers both ways) are skipped cheaply.
@@ -294,6 +297,7 @@ export class FileSender extends EventTarget {
   }
 
   #finish(ev = 0) {
+    const EV = this.#wire.ev;
     if (this.#finished) return;
     this.#finished = true;
     this.#block = null;
@@ -354,7 +358,7 @@ export class FileSender extends EventTarget {
         if (!ch || ch.readyState !== 'open' || this.#finished || !this.#h) return;
         if (ch.bufferedAmount > this.#opts.high) return;   // bufferedamountlow resumes
         const what = ex.mc_wasm_chunk_sender_poll(this.#h);
-        if (what === SEND_CHUNK) {
+        if (what === this.#wire.sendChunk) {
           const offset = ex.mc_wasm_chunk_sender_chunk_offset(this.#h);
           const length = ex.mc_wasm_chunk_sender_chunk_length(this.#h);
           const src = this.#slice(offset, length);
@@ -371,7 +375,7 @@ export class FileSender extends EventTarget {
           } else {
             ch.send(u8.subarray(out, out + n));                            // out (copied by send)
           }
-        } else if (what === SEND_END) {
+        } else if (what === this.#wire.sendEnd) {
           this.#sendMessage(this.#rt.check(ex.mc_wasm_chunk_sender_end(this.#h), 'ending'));
         } else {
           return;

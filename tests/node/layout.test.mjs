@@ -1,0 +1,107 @@
+// The C/JS boundary, written once: web/lib reads record offsets, sizes and header constants
+// from each module's layout tables (src/wasm/layout.h, Runtime.layout) instead of writing
+// them down. This file fails when the two sides disagree:
+//   - a name the shim asks for is missing from a module's table (renamed, removed);
+//   - a record's table is inconsistent (an offset outside the record, two fields at one
+//     offset, a double not 8-aligned);
+//   - a value the shim must keep as a literal (public and needed before a module loads:
+//     Base64Flags; error codes next to their names) differs from the C side.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { loadRuntime, MediaCoreError } from '../../web/lib/runtime.js';
+import { Base64Flags } from '../../web/lib/base64.js';
+import { chunkLayout } from '../../web/lib/fileshare/wire.js';
+import { textLayout } from '../../web/lib/text.js';
+
+const WEB = new URL('../../web/', import.meta.url);
+const runtimes = [await loadRuntime({ simd: true }), await loadRuntime({ simd: false })];
+
+/** Every name/value pair of a module's table, as the module has it. */
+function table(rt, group) {
+  const view = new DataView(rt.memory.buffer);
+  const out = new Map();
+  for (let at = rt.exports[`mc_wasm_${group}_layout`](); view.getUint32(at, true) !== 0; at += 8) {
+    const name = rt.readCString(view.getUint32(at, true));
+    assert.ok(!out.has(name), `${group} table: ${name} twice`);
+    out.set(name, view.getInt32(at + 4, true));
+  }
+  return out;
+}
+
+/** Offsets of one record: inside it, distinct, doubles 8-aligned. */
+function checkRecord(what, offsets, size, doubles = []) {
+  const seen = new Map();
+  for (const [field, at] of Object.entries(offsets)) {
+    if (field === 'sizeof') continue;
+    assert.ok(at >= 0 && at < size, `${what}.${field} at ${at} is outside the ${size}-byte record`);
+    assert.ok(!seen.has(at), `${what}.${field} and ${what}.${seen.get(at)} both at ${at}`);
+    seen.set(at, field);
+  }
+  for (const field of doubles) assert.equal(offsets[field] % 8, 0, `${what}.${field} is a double`);
+}
+
+test('every name the shim reads is in the module\'s tables, records are consistent', () => {
+  for (const rt of runtimes) {
+    const chunk = chunkLayout(rt);   // throws MC_EINTERNAL on a missing name
+    checkRecord('info', chunk.info, chunk.info.sizeof, ['size']);
+    checkRecord('result', chunk.result, chunk.result.sizeof);
+    checkRecord('stats', Object.fromEntries(chunk.stats), chunk.recordSize, chunk.stats.map(([k]) => k));
+    assert.ok(chunk.recordSize >= chunk.info.sizeof && chunk.recordSize >= chunk.result.sizeof);
+    assert.deepEqual(chunk.modes.filter(Boolean).sort(), ['base64', 'binary', 'legacy']);
+    const bits = Object.values(chunk.ev);
+    assert.equal(bits.reduce((a, b) => a | b, 0), bits.reduce((a, b) => a + b, 0), 'event bits overlap');
+
+    const text = textLayout(rt);
+    checkRecord('metrics', text.metrics, table(rt, 'text').get('metrics.sizeof'));
+    assert.ok(text.maxBytes > 0 && text.maxCoord > 0);
+  }
+});
+
+test('a name missing from a table is an MC_EINTERNAL error, not a wrong number', () => {
+  const rt = runtimes[0];
+  assert.throws(() => rt.layout('chunk')('info.no_such_field'),
+    (e) => e instanceof MediaCoreError && e.code === 'MC_EINTERNAL' && /info\.no_such_field/.test(e.message));
+  assert.throws(() => rt.layout('no_such_group'), (e) => e instanceof MediaCoreError && e.code === 'MC_EINTERNAL');
+});
+
+test('Base64Flags (public, static) match the module\'s MC_BASE64_* flags', () => {
+  for (const rt of runtimes) {
+    const t = table(rt, 'base64');
+    assert.deepEqual(Base64Flags, {
+      url: t.get('flag.url'), noPad: t.get('flag.nopad'), forgiving: t.get('flag.forgiving'),
+      scalar: t.get('flag.scalar'),
+    });
+  }
+});
+
+/** web/mediacore.js and every .js under web/lib. */
+async function shimSources() {
+  const files = [new URL('mediacore.js', WEB)];
+  for (const e of await readdir(new URL('lib/', WEB), { recursive: true, withFileTypes: true })) {
+    if (e.isFile() && e.name.endsWith('.js')) files.push(new URL(`file://${e.parentPath ?? e.path}/${e.name}`));
+  }
+  return Promise.all(files.map(async (f) => [fileURLToPath(f), await readFile(f, 'utf8')]));
+}
+
+test('every error the shim makes pairs a code\'s name with the module\'s number for it', async () => {
+  const rt = runtimes[0];
+  const nameOf = (n) => rt.readCString(rt.exports.mc_wasm_error_name(n));
+  // new MediaCoreError('MC_X', ..., -N) and helpers shaped like it; const MC_X = -N.
+  const pairs = [
+    /'(MC_E[A-Z]+)',(?:[^;]*?,)?\s*(-\d+)\)/gs,
+    /const (MC_E[A-Z]+) = (-\d+);/g,
+  ];
+  let count = 0;
+  for (const [file, src] of await shimSources()) {
+    for (const re of pairs) {
+      for (const m of src.matchAll(re)) {
+        const line = src.slice(0, m.index).split('\n').length;
+        assert.equal(m[1], nameOf(Number(m[2])), `${file}:${line}: ${m[1]} with ${m[2]}`);
+        count++;
+      }
+    }
+  }
+  assert.ok(count > 20, `only ${count} error codes found: has the pattern changed?`);
+});
