@@ -6,12 +6,31 @@
 #include <emscripten.h>
 
 #include "mediacore/audio.h"
+#include "layout.h"
 
 /* Encoder config fields, in this order. */
 enum {
     AE_SAMPLE_RATE, AE_CHANNELS, AE_BITRATE, AE_APPLICATION, AE_COMPLEXITY, AE_FEC,
     AE_PACKET_LOSS, AE_DTX, AE_FIELDS
 };
+
+/* What web/lib/codecs.js reads instead of writing it down (layout.h). */
+static const mc_wasm_layout_entry mc_wasm_audio_table[] = {
+    MC_WASM_CONST("encoder.sample_rate", AE_SAMPLE_RATE),
+    MC_WASM_CONST("encoder.channels", AE_CHANNELS),
+    MC_WASM_CONST("encoder.bitrate", AE_BITRATE),
+    MC_WASM_CONST("encoder.application", AE_APPLICATION),
+    MC_WASM_CONST("encoder.complexity", AE_COMPLEXITY),
+    MC_WASM_CONST("encoder.fec", AE_FEC),
+    MC_WASM_CONST("encoder.packet_loss", AE_PACKET_LOSS),
+    MC_WASM_CONST("encoder.dtx", AE_DTX),
+    MC_WASM_CONST("application.voip", MC_OPUS_VOIP),
+    MC_WASM_CONST("application.audio", MC_OPUS_AUDIO),
+    MC_WASM_CONST("application.lowdelay", MC_OPUS_LOWDELAY),
+    MC_WASM_LAYOUT_END
+};
+
+MC_WASM_LAYOUT_EXPORT(audio)   /* mc_wasm_audio_layout() */
 
 EMSCRIPTEN_KEEPALIVE int mc_wasm_audio_encoder_fields(void)
 {

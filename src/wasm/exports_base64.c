@@ -18,11 +18,7 @@ static const mc_wasm_layout_entry mc_wasm_base64_table[] = {
     MC_WASM_LAYOUT_END
 };
 
-/** The Base64 layout table (layout.h). */
-EMSCRIPTEN_KEEPALIVE const mc_wasm_layout_entry *mc_wasm_base64_layout(void)
-{
-    return mc_wasm_base64_table;
-}
+MC_WASM_LAYOUT_EXPORT(base64)   /* mc_wasm_base64_layout() */
 
 /** Characters written (>= 0), or MC_EINVAL / MC_EBUFSIZE / MC_ERANGE. */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_base64_encode(const uint8_t *src, size_t n, char *dst,

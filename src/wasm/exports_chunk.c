@@ -90,11 +90,7 @@ static const mc_wasm_layout_entry mc_wasm_chunk_table[] = {
     MC_WASM_LAYOUT_END
 };
 
-/** The chunk layout table (layout.h). */
-EMSCRIPTEN_KEEPALIVE const mc_wasm_layout_entry *mc_wasm_chunk_layout(void)
-{
-    return mc_wasm_chunk_table;
-}
+MC_WASM_LAYOUT_EXPORT(chunk)   /* mc_wasm_chunk_layout() */
 
 /* The copies below are whole: a field the C side gains must be added here and to the
  * table, and the shim reads it by name. */

@@ -42,11 +42,7 @@ static const mc_wasm_layout_entry mc_wasm_text_table[] = {
     MC_WASM_LAYOUT_END
 };
 
-/** The text layout table (layout.h). */
-EMSCRIPTEN_KEEPALIVE const mc_wasm_layout_entry *mc_wasm_text_layout(void)
-{
-    return mc_wasm_text_table;
-}
+MC_WASM_LAYOUT_EXPORT(text)   /* mc_wasm_text_layout() */
 
 /**
  * A text handle with the built-in font when `builtin` is 1 and a glyph cache of

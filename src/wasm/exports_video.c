@@ -1,16 +1,17 @@
 /* exports_video.c: VP8/VP9 encoder and decoder for the shim (web/lib/codecs.js).
  *
  * Handles are returned as positive addresses, errors as negative MC_E* codes. Configs
- * cross the boundary as int32 arrays in a fixed field order (below), so the shim never
- * depends on a C struct's layout, and the defaults live only in C. Results with several
- * values are written to a caller array of doubles (exact for sizes, addresses and
- * microsecond times). Failures leave a readable detail: mc_wasm_video_*_error().
+ * cross the boundary as int32 arrays in a fixed field order (below; the shim finds each
+ * field's index in mc_wasm_video_layout()), so the shim never depends on a C struct's
+ * layout, and the defaults live only in C. Results with several values are written to a
+ * caller array of doubles (exact for sizes, addresses and microsecond times). Failures leave a readable detail: mc_wasm_video_*_error().
  */
 #include <string.h>
 
 #include <emscripten.h>
 
 #include "mediacore/video.h"
+#include "layout.h"
 
 /* Encoder config fields, in this order. */
 enum {
@@ -24,6 +25,29 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_video_codec_available(int codec)
 {
     return mc_video_codec_available((mc_video_codec)codec);
 }
+
+/* What web/lib/codecs.js reads instead of writing it down (layout.h): the index of each
+ * encoder config field, and the enum values it takes. */
+static const mc_wasm_layout_entry mc_wasm_video_table[] = {
+    MC_WASM_CONST("encoder.codec", VE_CODEC),
+    MC_WASM_CONST("encoder.width", VE_WIDTH),
+    MC_WASM_CONST("encoder.height", VE_HEIGHT),
+    MC_WASM_CONST("encoder.framerate", VE_FRAMERATE),
+    MC_WASM_CONST("encoder.bitrate", VE_BITRATE),
+    MC_WASM_CONST("encoder.rate_control", VE_RATE_CONTROL),
+    MC_WASM_CONST("encoder.keyframe_interval", VE_KEYFRAME_INTERVAL),
+    MC_WASM_CONST("encoder.speed", VE_SPEED),
+    MC_WASM_CONST("encoder.min_quantizer", VE_MIN_Q),
+    MC_WASM_CONST("encoder.max_quantizer", VE_MAX_Q),
+    MC_WASM_CONST("encoder.error_resilient", VE_ERROR_RESILIENT),
+    MC_WASM_CONST("codec.vp8", MC_VIDEO_VP8),
+    MC_WASM_CONST("codec.vp9", MC_VIDEO_VP9),
+    MC_WASM_CONST("rate_control.cbr", MC_RC_CBR),
+    MC_WASM_CONST("rate_control.vbr", MC_RC_VBR),
+    MC_WASM_LAYOUT_END
+};
+
+MC_WASM_LAYOUT_EXPORT(video)   /* mc_wasm_video_layout() */
 
 /** Number of encoder config fields (the length of the arrays below). */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_video_encoder_fields(void)

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <emscripten.h>
+
 typedef struct mc_wasm_layout_entry {
     const char *name;   /**< static, NUL-terminated; NULL ends the table */
     int32_t value;
@@ -37,5 +39,12 @@ _Static_assert(offsetof(mc_wasm_layout_entry, value) == 4, "value at 4");
 #define MC_WASM_CONST(name, value) { name, (int32_t)(value) }
 /** The end of a table. */
 #define MC_WASM_LAYOUT_END { NULL, 0 }
+
+/** Export static table mc_wasm_<group>_table as mc_wasm_<group>_layout(). */
+#define MC_WASM_LAYOUT_EXPORT(group)                                                  \
+    EMSCRIPTEN_KEEPALIVE const mc_wasm_layout_entry *mc_wasm_##group##_layout(void)   \
+    {                                                                                 \
+        return mc_wasm_##group##_table;                                               \
+    }
 
 #endif /* MC_WASM_LAYOUT_H */

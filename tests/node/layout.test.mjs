@@ -4,8 +4,8 @@
 //   - a name the shim asks for is missing from a module's table (renamed, removed);
 //   - a record's table is inconsistent (an offset outside the record, two fields at one
 //     offset, a double not 8-aligned);
-//   - a value the shim must keep as a literal (public and needed before a module loads:
-//     Base64Flags; error codes next to their names) differs from the C side.
+//   - a value the shim must keep as a literal (needed before a module loads: Base64Flags,
+//     VIDEO_CODECS; error codes next to their names) differs from the C side.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { loadRuntime, MediaCoreError } from '../../web/lib/runtime.js';
 import { Base64Flags } from '../../web/lib/base64.js';
 import { chunkLayout } from '../../web/lib/fileshare/wire.js';
 import { textLayout } from '../../web/lib/text.js';
+import { VIDEO_CODECS, VideoEncoder, AudioEncoder } from '../../web/lib/codecs.js';
 
 const WEB = new URL('../../web/', import.meta.url);
 const runtimes = [await loadRuntime({ simd: true }), await loadRuntime({ simd: false })];
@@ -56,6 +57,29 @@ test('every name the shim reads is in the module\'s tables, records are consiste
     const text = textLayout(rt);
     checkRecord('metrics', text.metrics, table(rt, 'text').get('metrics.sizeof'));
     assert.ok(text.maxBytes > 0 && text.maxCoord > 0);
+  }
+});
+
+test('the encoders find every config field by name; VIDEO_CODECS (static) match the module', () => {
+  for (const rt of runtimes) {
+    const v = table(rt, 'video');
+    assert.deepEqual(VIDEO_CODECS, { vp8: v.get('codec.vp8'), vp9: v.get('codec.vp9') });
+    // Field indices: distinct and within the config array.
+    for (const [group, count] of [['video', rt.exports.mc_wasm_video_encoder_fields()],
+      ['audio', rt.exports.mc_wasm_audio_encoder_fields()]]) {
+      const fields = [...table(rt, group)].filter(([n]) => n.startsWith('encoder.')).map(([, i]) => i);
+      assert.equal(new Set(fields).size, count, `${group}: one table entry per config field`);
+      assert.ok(fields.every((i) => i >= 0 && i < count), `${group}: field index out of range`);
+    }
+    const enc = new VideoEncoder(rt, { width: 64, height: 48, rateControl: 'vbr', errorResilient: true });
+    assert.equal(enc.config.width, 64);
+    assert.equal(enc.config.rateControl, 'vbr');
+    assert.equal(enc.config.errorResilient, true);
+    enc.close();
+    const aenc = new AudioEncoder(rt, { application: 'lowdelay', dtx: true });
+    assert.equal(aenc.config.application, 'lowdelay');
+    assert.equal(aenc.config.dtx, true);
+    aenc.close();
   }
 });
 

@@ -9,9 +9,9 @@ import { MediaCoreError, WasmBuffer } from './runtime.js';
 import { frameView } from './frame.js';
 
 const DETAIL_SIZE = 256;
+/** mc_video_codec values: needed before a module loads (webm.js too), so written here;
+ * tests/node/layout.test.mjs checks them against the module's video table. */
 const VIDEO_CODECS = Object.freeze({ vp8: 0, vp9: 1 });
-const RATE_CONTROL = Object.freeze({ cbr: 0, vbr: 1 });
-const APPLICATIONS = Object.freeze({ voip: 0, audio: 1, lowdelay: 2 });
 
 function invalid(message, code = 'MC_EINVAL', errno = -1) {
   return new MediaCoreError(code, message, errno);
@@ -40,6 +40,59 @@ function nameOption(options, key, table, fallback) {
     throw invalid(`option ${key} must be one of ${Object.keys(table).join(', ')}, not ${v}`, 'MC_ENAME', -6);
   }
   return table[v];
+}
+
+/** An option naming one of `names`, whose values are "<group>.<name>" in the layout. */
+function enumOption(names, group) {
+  return (options, key, fallback, c) => {
+    if (options[key] === undefined) return fallback;
+    return nameOption(options, key, Object.fromEntries(names.map((n) => [n, c(`${group}.${n}`)])));
+  };
+}
+
+/** The name of enum value `value` among `names` ("<group>.<name>" in the layout), or the value. */
+function enumName(c, names, group, value) {
+  return names.find((n) => c(`${group}.${n}`) === value) ?? value;
+}
+
+/**
+ * Set encoder config fields from options: rows [option key, field, parse], the field's index
+ * being "encoder.<field>" in the module's `group` layout table (exports_video.c,
+ * exports_audio.c), so no index is written here. Returns the fields' values by option key.
+ */
+function setFields(rt, group, f, options, rows) {
+  const c = rt.layout(group);
+  const out = {};
+  for (const [key, field, parse] of rows) {
+    const i = c(`encoder.${field}`);
+    f[i] = parse(options, key, f[i], c);
+    out[key] = f[i];
+  }
+  return out;
+}
+
+const RATE_CONTROLS = ['cbr', 'vbr'];
+const APPLICATIONS = ['voip', 'audio', 'lowdelay'];
+
+const VIDEO_ENCODER_FIELDS = [
+  ['width', 'width', intOption], ['height', 'height', intOption], ['fps', 'framerate', intOption],
+  ['bitrate', 'bitrate', intOption], ['rateControl', 'rate_control', enumOption(RATE_CONTROLS, 'rate_control')],
+  ['keyframeInterval', 'keyframe_interval', intOption], ['speed', 'speed', intOption],
+  ['minQuantizer', 'min_quantizer', intOption], ['maxQuantizer', 'max_quantizer', intOption],
+  ['errorResilient', 'error_resilient', boolOption],
+];
+
+const AUDIO_ENCODER_FIELDS = [
+  ['sampleRate', 'sample_rate', intOption], ['channels', 'channels', intOption],
+  ['bitrate', 'bitrate', intOption], ['application', 'application', enumOption(APPLICATIONS, 'application')],
+  ['complexity', 'complexity', intOption], ['fec', 'fec', boolOption],
+  ['packetLoss', 'packet_loss', intOption], ['dtx', 'dtx', boolOption],
+];
+
+/** The mc_video_codec of options.codec (default vp8), after checking options is an object. */
+function videoCodec(options) {
+  if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+  return nameOption(options, 'codec', VIDEO_CODECS, 'vp8');
 }
 
 function timeOption(value, what) {
@@ -74,7 +127,8 @@ class Handle {
     this.f64 = null;
   }
 
-  /** Create from an int32 field array: defaults from C, overridden by `set(fields)`. */
+  /** Create from an int32 field array: defaults from C, overridden by `set(fields)`. On
+   * failure (a rejected option, the create call) nothing is left to release. */
   createFromFields(countFn, defaultsFn, defaultsArgs, set, createFn) {
     const { exports } = this.rt;
     const count = exports[countFn]();
@@ -85,6 +139,9 @@ class Handle {
       const fields = new Int32Array(this.rt.memory.buffer, ptr, count);
       set(fields);
       this.created(exports[createFn](ptr, count, this.detailPtr, DETAIL_SIZE));
+    } catch (err) {
+      this.release();   // nothing was created: frees the scratch
+      throw err;
     } finally {
       this.rt.free(ptr);
     }
@@ -128,7 +185,9 @@ class Handle {
     return rc;
   }
 
-  release(destroyFn) {
+  /** Destroy the C object with `destroyFn` after closing `buffers` (WasmBuffers it owns). */
+  release(destroyFn, ...buffers) {
+    if (!this.rt.closed) for (const b of buffers) b.close();
     if (this.handle !== 0 && !this.rt.closed) this.rt.exports[destroyFn](this.handle);
     if (!this.rt.closed) this.rt.free(this.scratch);
     this.handle = 0;
@@ -173,32 +232,16 @@ export class VideoEncoder {
   #frameUs;
 
   constructor(rt, options = {}) {
-    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
-    const codec = nameOption(options, 'codec', VIDEO_CODECS, 'vp8');
+    const codec = videoCodec(options);
     const h = new Handle(rt, 'VideoEncoder');
-    try {
-      h.createFromFields('mc_wasm_video_encoder_fields', 'mc_wasm_video_encoder_defaults', [codec], (f) => {
-        // The field order of exports_video.c.
-        f[1] = intOption(options, 'width', f[1]);
-        f[2] = intOption(options, 'height', f[2]);
-        f[3] = intOption(options, 'fps', f[3]);
-        f[4] = intOption(options, 'bitrate', f[4]);
-        f[5] = options.rateControl === undefined ? f[5] : nameOption(options, 'rateControl', RATE_CONTROL);
-        f[6] = intOption(options, 'keyframeInterval', f[6]);
-        f[7] = intOption(options, 'speed', f[7]);
-        f[8] = intOption(options, 'minQuantizer', f[8]);
-        f[9] = intOption(options, 'maxQuantizer', f[9]);
-        f[10] = boolOption(options, 'errorResilient', f[10]);
-        this.config = Object.freeze({
-          codec: options.codec ?? 'vp8', width: f[1], height: f[2], fps: f[3], bitrate: f[4],
-          rateControl: f[5] === 0 ? 'cbr' : 'vbr', keyframeInterval: f[6], speed: f[7],
-          minQuantizer: f[8], maxQuantizer: f[9], errorResilient: f[10] === 1,
-        });
-      }, 'mc_wasm_video_encoder_create');
-    } catch (err) {
-      h.release('mc_wasm_video_encoder_destroy');
-      throw err;
-    }
+    h.createFromFields('mc_wasm_video_encoder_fields', 'mc_wasm_video_encoder_defaults', [codec], (f) => {
+      const v = setFields(rt, 'video', f, options, VIDEO_ENCODER_FIELDS);
+      this.config = Object.freeze({
+        codec: options.codec ?? 'vp8', ...v,
+        rateControl: enumName(rt.layout('video'), RATE_CONTROLS, 'rate_control', v.rateControl),
+        errorResilient: v.errorResilient === 1,
+      });
+    }, 'mc_wasm_video_encoder_create');
     this.#h = h;
     this.#input = new WasmBuffer(rt);
     this.#frameUs = Math.round(1e6 / this.config.fps);
@@ -274,9 +317,7 @@ export class VideoEncoder {
 
   /** Free the encoder. Safe to call twice. */
   close() {
-    if (!this.#h) return;
-    if (!this.#h.rt.closed) this.#input.close();
-    this.#h.release('mc_wasm_video_encoder_destroy');
+    this.#h?.release('mc_wasm_video_encoder_destroy', this.#input);
     this.#h = null;
   }
 }
@@ -288,8 +329,7 @@ export class VideoDecoder {
   #output;
 
   constructor(rt, options = {}) {
-    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
-    const codec = nameOption(options, 'codec', VIDEO_CODECS, 'vp8');
+    const codec = videoCodec(options);
     const h = new Handle(rt, 'VideoDecoder');
     try {
       h.created(rt.exports.mc_wasm_video_decoder_create(codec, intOption(options, 'maxWidth', 0),
@@ -362,12 +402,7 @@ export class VideoDecoder {
   }
 
   close() {
-    if (!this.#h) return;
-    if (!this.#h.rt.closed) {
-      this.#input.close();
-      this.#output.close();
-    }
-    this.#h.release('mc_wasm_video_decoder_destroy');
+    this.#h?.release('mc_wasm_video_decoder_destroy', this.#input, this.#output);
     this.#h = null;
   }
 }
@@ -380,27 +415,14 @@ export class AudioEncoder {
   constructor(rt, options = {}) {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
     const h = new Handle(rt, 'AudioEncoder');
-    try {
-      h.createFromFields('mc_wasm_audio_encoder_fields', 'mc_wasm_audio_encoder_defaults', [], (f) => {
-        // The field order of exports_audio.c.
-        f[0] = intOption(options, 'sampleRate', f[0]);
-        f[1] = intOption(options, 'channels', f[1]);
-        f[2] = intOption(options, 'bitrate', f[2]);
-        f[3] = options.application === undefined ? f[3] : nameOption(options, 'application', APPLICATIONS);
-        f[4] = intOption(options, 'complexity', f[4]);
-        f[5] = boolOption(options, 'fec', f[5]);
-        f[6] = intOption(options, 'packetLoss', f[6]);
-        f[7] = boolOption(options, 'dtx', f[7]);
-        this.config = Object.freeze({
-          sampleRate: f[0], channels: f[1], bitrate: f[2],
-          application: Object.keys(APPLICATIONS)[f[3]] ?? f[3], complexity: f[4],
-          fec: f[5] === 1, packetLoss: f[6], dtx: f[7] === 1,
-        });
-      }, 'mc_wasm_audio_encoder_create');
-    } catch (err) {
-      h.release('mc_wasm_audio_encoder_destroy');
-      throw err;
-    }
+    h.createFromFields('mc_wasm_audio_encoder_fields', 'mc_wasm_audio_encoder_defaults', [], (f) => {
+      const v = setFields(rt, 'audio', f, options, AUDIO_ENCODER_FIELDS);
+      this.config = Object.freeze({
+        ...v,
+        application: enumName(rt.layout('audio'), APPLICATIONS, 'application', v.application),
+        fec: v.fec === 1, dtx: v.dtx === 1,
+      });
+    }, 'mc_wasm_audio_encoder_create');
     this.#h = h;
     this.#input = new WasmBuffer(rt);
     /** The decoder's pre-skip, in 48 kHz samples (OpusHead, WebM CodecDelay). */
@@ -470,9 +492,7 @@ export class AudioEncoder {
   }
 
   close() {
-    if (!this.#h) return;
-    if (!this.#h.rt.closed) this.#input.close();
-    this.#h.release('mc_wasm_audio_encoder_destroy');
+    this.#h?.release('mc_wasm_audio_encoder_destroy', this.#input);
     this.#h = null;
   }
 }

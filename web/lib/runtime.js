@@ -11,9 +11,7 @@ import { longjmpImport } from './sjlj.js';
 export class MediaCoreError extends Error {
   constructor(code, message, errno = undefined) {
     super(message);
-    this.name = 'MediaCoreError';
-    this.code = code;
-    this.errno = errno;
+    Object.assign(this, { name: 'MediaCoreError', code, errno });
   }
 }
 

@@ -111,9 +111,7 @@ export class WebmMuxer {
   }
 
   close() {
-    if (!this.#h) return;
-    if (!this.#h.rt.closed) this.#input.close();
-    this.#h.release('mc_wasm_webm_muxer_destroy');
+    this.#h?.release('mc_wasm_webm_muxer_destroy', this.#input);
     this.#h = null;
   }
 }
