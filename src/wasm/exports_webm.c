@@ -5,12 +5,35 @@
 #include <emscripten.h>
 
 #include "mediacore/webm.h"
+#include "layout.h"
 
 /* Muxer config fields, in this order. */
 enum {
     WM_MODE, WM_VIDEO, WM_VIDEO_CODEC, WM_WIDTH, WM_HEIGHT, WM_AUDIO, WM_SAMPLE_RATE,
     WM_CHANNELS, WM_PRE_SKIP, WM_CLUSTER_MS, WM_FIELDS
 };
+
+/* What web/lib/webm.js reads instead of writing it down (layout.h): the index of each
+ * muxer config field, the modes and the track kinds. */
+static const mc_wasm_layout_entry mc_wasm_webm_table[] = {
+    MC_WASM_CONST("muxer.mode", WM_MODE),
+    MC_WASM_CONST("muxer.video", WM_VIDEO),
+    MC_WASM_CONST("muxer.video_codec", WM_VIDEO_CODEC),
+    MC_WASM_CONST("muxer.width", WM_WIDTH),
+    MC_WASM_CONST("muxer.height", WM_HEIGHT),
+    MC_WASM_CONST("muxer.audio", WM_AUDIO),
+    MC_WASM_CONST("muxer.sample_rate", WM_SAMPLE_RATE),
+    MC_WASM_CONST("muxer.channels", WM_CHANNELS),
+    MC_WASM_CONST("muxer.pre_skip", WM_PRE_SKIP),
+    MC_WASM_CONST("muxer.cluster_ms", WM_CLUSTER_MS),
+    MC_WASM_CONST("mode.seekable", MC_WEBM_SEEKABLE),
+    MC_WASM_CONST("mode.live", MC_WEBM_LIVE),
+    MC_WASM_CONST("track.video", MC_WEBM_VIDEO),
+    MC_WASM_CONST("track.audio", MC_WEBM_AUDIO),
+    MC_WASM_LAYOUT_END
+};
+
+MC_WASM_LAYOUT_EXPORT(webm)   /* mc_wasm_webm_layout() */
 
 EMSCRIPTEN_KEEPALIVE int mc_wasm_webm_muxer_fields(void)
 {

@@ -15,6 +15,7 @@ import { Base64Flags } from '../../web/lib/base64.js';
 import { chunkLayout } from '../../web/lib/fileshare/wire.js';
 import { textLayout } from '../../web/lib/text.js';
 import { VIDEO_CODECS, VideoEncoder, AudioEncoder } from '../../web/lib/codecs.js';
+import { WebmMuxer } from '../../web/lib/webm.js';
 
 const WEB = new URL('../../web/', import.meta.url);
 const runtimes = [await loadRuntime({ simd: true }), await loadRuntime({ simd: false })];
@@ -60,14 +61,15 @@ test('every name the shim reads is in the module\'s tables, records are consiste
   }
 });
 
-test('the encoders find every config field by name; VIDEO_CODECS (static) match the module', () => {
+test('encoders and muxer find every config field by name; VIDEO_CODECS (static) match the module', () => {
   for (const rt of runtimes) {
     const v = table(rt, 'video');
     assert.deepEqual(VIDEO_CODECS, { vp8: v.get('codec.vp8'), vp9: v.get('codec.vp9') });
     // Field indices: distinct and within the config array.
-    for (const [group, count] of [['video', rt.exports.mc_wasm_video_encoder_fields()],
-      ['audio', rt.exports.mc_wasm_audio_encoder_fields()]]) {
-      const fields = [...table(rt, group)].filter(([n]) => n.startsWith('encoder.')).map(([, i]) => i);
+    for (const [group, record, count] of [['video', 'encoder', rt.exports.mc_wasm_video_encoder_fields()],
+      ['audio', 'encoder', rt.exports.mc_wasm_audio_encoder_fields()],
+      ['webm', 'muxer', rt.exports.mc_wasm_webm_muxer_fields()]]) {
+      const fields = [...table(rt, group)].filter(([n]) => n.startsWith(`${record}.`)).map(([, i]) => i);
       assert.equal(new Set(fields).size, count, `${group}: one table entry per config field`);
       assert.ok(fields.every((i) => i >= 0 && i < count), `${group}: field index out of range`);
     }
@@ -80,6 +82,10 @@ test('the encoders find every config field by name; VIDEO_CODECS (static) match 
     assert.equal(aenc.config.application, 'lowdelay');
     assert.equal(aenc.config.dtx, true);
     aenc.close();
+    const mux = new WebmMuxer(rt, { mode: 'live', video: { codec: 'vp9', width: 64, height: 48 },
+      audio: { sampleRate: 48000, channels: 2, preSkip: 312 }, clusterMs: 1000 });
+    assert.equal(mux.mode, 'live');
+    mux.close();
   }
 });
 

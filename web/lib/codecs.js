@@ -56,15 +56,15 @@ function enumName(c, names, group, value) {
 }
 
 /**
- * Set encoder config fields from options: rows [option key, field, parse], the field's index
- * being "encoder.<field>" in the module's `group` layout table (exports_video.c,
- * exports_audio.c), so no index is written here. Returns the fields' values by option key.
+ * Set config fields from options: rows [option key, field, parse], the field's index being
+ * "<record>.<field>" in the module's `group` layout table (exports_video.c, exports_audio.c,
+ * exports_webm.c), so no index is written here. Returns the fields' values by option key.
  */
-function setFields(rt, group, f, options, rows) {
+function setFields(rt, group, f, options, rows, record = 'encoder') {
   const c = rt.layout(group);
   const out = {};
   for (const [key, field, parse] of rows) {
-    const i = c(`encoder.${field}`);
+    const i = c(`${record}.${field}`);
     f[i] = parse(options, key, f[i], c);
     out[key] = f[i];
   }
@@ -575,4 +575,4 @@ export class AudioDecoder {
   }
 }
 
-export { VIDEO_CODECS, Handle, liveHandle, closedError, DETAIL_SIZE, intOption, nameOption, boolOption, timeOption, invalid, copyOut, packetCapacity };
+export { VIDEO_CODECS, Handle, liveHandle, closedError, DETAIL_SIZE, intOption, nameOption, boolOption, timeOption, invalid, copyOut, packetCapacity, setFields, enumName };

@@ -3,12 +3,20 @@
 import { MediaCoreError, WasmBuffer } from './runtime.js';
 import {
   AudioEncoder, VideoEncoder, Handle, liveHandle, closedError, DETAIL_SIZE, VIDEO_CODECS, intOption, nameOption,
-  timeOption, invalid, copyOut, packetCapacity,
+  timeOption, invalid, copyOut, packetCapacity, setFields, enumName,
 } from './codecs.js';
 
-const MODES = Object.freeze({ seekable: 0, live: 1 });
-const VIDEO = 1;
-const AUDIO = 2;
+// Muxer config fields by track ([option, field, parse]; indices from the webm layout table).
+const VIDEO_TRACK_FIELDS = [['width', 'width', intOption], ['height', 'height', intOption]];
+const AUDIO_TRACK_FIELDS = [['sampleRate', 'sample_rate', intOption], ['channels', 'channels', intOption],
+  ['preSkip', 'pre_skip', intOption]];
+const MODE_NAMES = ['seekable', 'live'];
+
+/** MC_WEBM_VIDEO and MC_WEBM_AUDIO of this module, by kind. */
+function tracks(rt) {
+  const c = rt.layout('webm');
+  return Object.freeze({ video: c('track.video'), audio: c('track.audio') });
+}
 
 /**
  * WebM muxer. Packets in, file bytes out in pieces (take()); in seekable mode finish()
@@ -16,6 +24,7 @@ const AUDIO = 2;
  */
 export class WebmMuxer {
   #h;
+  #tracks;
   #input;
 
   /**
@@ -31,56 +40,54 @@ export class WebmMuxer {
     const h = new Handle(rt, 'WebmMuxer');
     try {
       h.createFromFields('mc_wasm_webm_muxer_fields', 'mc_wasm_webm_muxer_defaults', [], (f) => {
-        // The field order of exports_webm.c.
-        f[0] = nameOption(options, 'mode', MODES, 'seekable');
-        f[1] = video ? 1 : 0;
+        const c = rt.layout('webm');
+        const modes = Object.fromEntries(MODE_NAMES.map((n) => [n, c(`mode.${n}`)]));
+        f[c('muxer.mode')] = nameOption(options, 'mode', modes, 'seekable');
+        f[c('muxer.video')] = video ? 1 : 0;
         if (video) {
-          f[2] = nameOption(video, 'codec', VIDEO_CODECS, 'vp8');
-          f[3] = intOption(video, 'width', f[3]);
-          f[4] = intOption(video, 'height', f[4]);
+          f[c('muxer.video_codec')] = nameOption(video, 'codec', VIDEO_CODECS, 'vp8');
+          setFields(rt, 'webm', f, video, VIDEO_TRACK_FIELDS, 'muxer');
         }
-        f[5] = audio ? 1 : 0;
-        if (audio) {
-          f[6] = intOption(audio, 'sampleRate', f[6]);
-          f[7] = intOption(audio, 'channels', f[7]);
-          f[8] = intOption(audio, 'preSkip', f[8]);
-        }
-        f[9] = intOption(options, 'clusterMs', f[9]);
-        this.mode = f[0] === 0 ? 'seekable' : 'live';
+        f[c('muxer.audio')] = audio ? 1 : 0;
+        if (audio) setFields(rt, 'webm', f, audio, AUDIO_TRACK_FIELDS, 'muxer');
+        setFields(rt, 'webm', f, options, [['clusterMs', 'cluster_ms', intOption]], 'muxer');
+        this.mode = enumName(c, MODE_NAMES, 'mode', f[c('muxer.mode')]);
       }, 'mc_wasm_webm_muxer_create');
     } catch (err) {
       h.release('mc_wasm_webm_muxer_destroy');
       throw err;
     }
     this.#h = h;
+    this.#tracks = tracks(rt);
     this.#input = new WasmBuffer(rt);
     this.finished = false;
   }
 
   /** Add a video packet: data Uint8Array, {timestamp, duration, keyframe} in microseconds. */
   addVideo(data, options = {}) {
-    this.#add(VIDEO, data, options);
+    this.#add('video', data, options);
   }
 
   /** Add an Opus packet: data Uint8Array, {timestamp, duration}. */
   addAudio(data, options = {}) {
-    this.#add(AUDIO, data, options);
+    this.#add('audio', data, options);
   }
 
-  #add(track, data, options) {
+  #add(kind, data, options) {
     const h = liveHandle(this.#h, 'WebmMuxer', 'add');
     if (!(data instanceof Uint8Array)) throw invalid('WebmMuxer: data must be a Uint8Array');
     const ptr = this.#input.reserve(packetCapacity(data.byteLength));
     this.#input.view(data.byteLength).set(data);
-    this.writeRaw(track, ptr, data.byteLength, timeOption(options.timestamp ?? 0, 'timestamp'),
+    this.writeRaw(kind, ptr, data.byteLength, timeOption(options.timestamp ?? 0, 'timestamp'),
       timeOption(options.duration ?? 0, 'duration'), options.keyframe ? 1 : 0);
   }
 
-  /** A packet already in module memory (the recorder's path: no copy through JS). */
-  writeRaw(track, ptr, size, timestamp, duration, keyframe) {
+  /** A packet already in module memory (the recorder's path: no copy through JS); `kind`
+   * 'video' or 'audio'. */
+  writeRaw(kind, ptr, size, timestamp, duration, keyframe) {
     const h = this.#h;
-    h.check(h.rt.exports.mc_wasm_webm_muxer_write(h.handle, track, ptr, size, timestamp, duration, keyframe),
-      track === VIDEO ? 'addVideo' : 'addAudio', 'mc_wasm_webm_muxer_error');
+    h.check(h.rt.exports.mc_wasm_webm_muxer_write(h.handle, this.#tracks[kind], ptr, size, timestamp, duration, keyframe),
+      kind === 'video' ? 'addVideo' : 'addAudio', 'mc_wasm_webm_muxer_error');
   }
 
   /** The file bytes produced since the last take() (possibly empty), copied out. */
@@ -119,6 +126,7 @@ export class WebmMuxer {
 /** WebM demuxer over a whole file (copied once into module memory). */
 export class WebmDemuxer {
   #h;
+  #tracks;
   #file;
 
   constructor(rt, bytes) {
@@ -135,6 +143,7 @@ export class WebmDemuxer {
       throw err;
     }
     this.#h = h;
+    this.#tracks = tracks(rt);
     this.#file = file;
     h.check(rt.exports.mc_wasm_webm_demuxer_info(h.handle, h.scratch), 'info', 'mc_wasm_webm_demuxer_error');
     const o = h.out();
@@ -153,7 +162,7 @@ export class WebmDemuxer {
     const rc = h.check(h.rt.exports.mc_wasm_webm_demuxer_next(h.handle, h.scratch), 'next', 'mc_wasm_webm_demuxer_error');
     if (rc === 0) return null;
     const o = h.out();
-    return { track: o[0] === VIDEO ? 'video' : 'audio', data: copyOut(h.rt, o[1], o[2]),
+    return { track: o[0] === this.#tracks.video ? 'video' : 'audio', data: copyOut(h.rt, o[1], o[2]),
       timestamp: o[3], duration: o[4], keyframe: o[5] === 1 };
   }
 
@@ -231,7 +240,7 @@ export class Recorder {
     this.#live('addVideoFrame');
     if (!this.#video) throw invalid('Recorder.addVideoFrame: this recorder has no video');
     this.#video.encodeWith(frame, { ...options, timestamp }, (ptr, size, ts, dur, key) => {
-      this.#mux.writeRaw(VIDEO, ptr, size, ts, dur, key ? 1 : 0);
+      this.#mux.writeRaw('video', ptr, size, ts, dur, key ? 1 : 0);
       this.duration = Math.max(this.duration, ts + dur);
     });
     this.videoFrames++;
@@ -247,7 +256,7 @@ export class Recorder {
   }
 
   #writeAudio(ptr, size, ts, dur) {
-    this.#mux.writeRaw(AUDIO, ptr, size, ts, dur, 1);
+    this.#mux.writeRaw('audio', ptr, size, ts, dur, 1);
     this.audioPackets++;
     this.duration = Math.max(this.duration, ts + dur);
   }
