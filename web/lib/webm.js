@@ -150,7 +150,7 @@ export class WebmDemuxer {
     /** {duration (us, or null), video: {codec, width, height} | null, audio: {...} | null} */
     this.info = Object.freeze({
       duration: o[0] < 0 ? null : o[0],
-      video: o[1] ? Object.freeze({ codec: o[2] === 0 ? 'vp8' : 'vp9', width: o[3], height: o[4] }) : null,
+      video: o[1] ? Object.freeze({ codec: Object.keys(VIDEO_CODECS).find((k) => VIDEO_CODECS[k] === o[2]) ?? o[2], width: o[3], height: o[4] }) : null,
       audio: o[5] ? Object.freeze({ codec: 'opus', sampleRate: o[6], channels: o[7], preSkip: o[8],
         codecPrivate: copyOut(rt, o[9], o[10]) }) : null,
     });
