@@ -14,7 +14,7 @@ import { loadRuntime, MediaCoreError } from '../../web/lib/runtime.js';
 import { Base64Flags } from '../../web/lib/base64.js';
 import { chunkLayout } from '../../web/lib/fileshare/wire.js';
 import { textLayout } from '../../web/lib/text.js';
-import { VIDEO_CODECS, VideoEncoder, AudioEncoder } from '../../web/lib/codecs.js';
+import { VIDEO_CODECS, VideoEncoder, AudioEncoder, RESULT_SLOTS } from '../../web/lib/codecs.js';
 import { WebmMuxer } from '../../web/lib/webm.js';
 
 const WEB = new URL('../../web/', import.meta.url);
@@ -61,7 +61,7 @@ test('every name the shim reads is in the module\'s tables, records are consiste
   }
 });
 
-test('encoders and muxer find every config field by name; VIDEO_CODECS (static) match the module', () => {
+test('codecs and WebM find every config field and result slot by name; VIDEO_CODECS match the module', () => {
   for (const rt of runtimes) {
     const v = table(rt, 'video');
     assert.deepEqual(VIDEO_CODECS, { vp8: v.get('codec.vp8'), vp9: v.get('codec.vp9') });
@@ -72,6 +72,15 @@ test('encoders and muxer find every config field by name; VIDEO_CODECS (static) 
       const fields = [...table(rt, group)].filter(([n]) => n.startsWith(`${record}.`)).map(([, i]) => i);
       assert.equal(new Set(fields).size, count, `${group}: one table entry per config field`);
       assert.ok(fields.every((i) => i >= 0 && i < count), `${group}: field index out of range`);
+    }
+    // Result slots: distinct per record and inside the shim's results array.
+    for (const [group, records] of [['video', ['packet', 'frame']], ['audio', ['packet']],
+      ['webm', ['output', 'info', 'frame']]]) {
+      for (const record of records) {
+        const at = [...table(rt, group)].filter(([n]) => n.startsWith(`${record}.`)).map(([, i]) => i);
+        assert.ok(at.length > 0 && new Set(at).size === at.length, `${group} ${record}: slots distinct`);
+        assert.ok(at.every((i) => i >= 0 && i < RESULT_SLOTS), `${group} ${record}: a slot beyond ${RESULT_SLOTS}`);
+      }
     }
     const enc = new VideoEncoder(rt, { width: 64, height: 48, rateControl: 'vbr', errorResilient: true });
     assert.equal(enc.config.width, 64);

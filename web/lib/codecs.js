@@ -71,6 +71,15 @@ function setFields(rt, group, f, options, rows, record = 'encoder') {
   return out;
 }
 
+/** Where each value of a result record lands in a Handle's results array: { name: index },
+ * from "<record>.<name>" in the module's `group` layout table. */
+function slots(rt, group, record, names) {
+  const c = rt.layout(group);
+  return Object.freeze(Object.fromEntries(names.map((n) => [n, c(`${record}.${n}`)])));
+}
+
+const RESULT_SLOTS = 16;   // doubles in a Handle's results array; layout.test.mjs: enough
+
 const RATE_CONTROLS = ['cbr', 'vbr'];
 const APPLICATIONS = ['voip', 'audio', 'lowdelay'];
 
@@ -123,7 +132,7 @@ class Handle {
     this.rt = rt;
     this.kind = kind;
     this.handle = 0;
-    this.scratch = rt.alloc(16 * 8 + DETAIL_SIZE);   // out[16] doubles, then the detail text
+    this.scratch = rt.alloc(RESULT_SLOTS * 8 + DETAIL_SIZE);   // the results, then the detail text
     this.f64 = null;
   }
 
@@ -148,7 +157,7 @@ class Handle {
   }
 
   get detailPtr() {
-    return this.scratch + 16 * 8;
+    return this.scratch + RESULT_SLOTS * 8;
   }
 
   /** Take a create function's result: a handle, or throw with the detail C wrote. */
@@ -165,7 +174,7 @@ class Handle {
   /** The results array, re-viewed after memory growth. */
   out() {
     if (this.f64 === null || this.f64.buffer !== this.rt.memory.buffer) {
-      this.f64 = new Float64Array(this.rt.memory.buffer, this.scratch, 16);
+      this.f64 = new Float64Array(this.rt.memory.buffer, this.scratch, RESULT_SLOTS);
     }
     return this.f64;
   }
@@ -228,6 +237,7 @@ function inputFrame(frame) {
 export class VideoEncoder {
   #h;
   #input;
+  #packet;   // result slots (slots())
   #nextTimestamp = 0;
   #frameUs;
 
@@ -244,6 +254,7 @@ export class VideoEncoder {
     }, 'mc_wasm_video_encoder_create');
     this.#h = h;
     this.#input = new WasmBuffer(rt);
+    this.#packet = slots(rt, 'video', 'packet', ['data', 'size', 'pts', 'duration', 'keyframe']);
     this.#frameUs = Math.round(1e6 / this.config.fps);
     this.bitrate = this.config.bitrate;
   }
@@ -310,8 +321,8 @@ export class VideoEncoder {
     for (;;) {
       const rc = h.check(h.rt.exports.mc_wasm_video_encoder_next(h.handle, h.scratch), 'encode', 'mc_wasm_video_encoder_error');
       if (rc === 0) return;
-      const o = h.out();
-      sink(o[0], o[1], o[2], o[3], o[4] === 1);
+      const o = h.out(), P = this.#packet;
+      sink(o[P.data], o[P.size], o[P.pts], o[P.duration], o[P.keyframe] === 1);
     }
   }
 
@@ -327,6 +338,7 @@ export class VideoDecoder {
   #h;
   #input;
   #output;
+  #frame;   // result slots (slots())
 
   constructor(rt, options = {}) {
     const codec = videoCodec(options);
@@ -341,6 +353,8 @@ export class VideoDecoder {
     this.#h = h;
     this.#input = new WasmBuffer(rt);
     this.#output = new WasmBuffer(rt);
+    this.#frame = slots(rt, 'video', 'frame', ['width', 'height', 'pts', 'keyframe', 'size_changed',
+      'y', 'u', 'v', 'y_stride', 'u_stride', 'v_stride']);
     this.config = Object.freeze({ codec: options.codec ?? 'vp8' });
   }
 
@@ -366,9 +380,10 @@ export class VideoDecoder {
       'decode', 'mc_wasm_video_decoder_error');
     if (rc === 0) return null;
     h.check(exports.mc_wasm_video_decoder_frame(h.handle, h.scratch), 'decode', 'mc_wasm_video_decoder_error');
-    const o = h.out();
-    const width = o[0], height = o[1];
-    const frame = { width, height, timestamp: o[2], keyframe: o[3] === 1, sizeChanged: o[4] === 1, format, data: null };
+    const o = h.out(), F = this.#frame;
+    const width = o[F.width], height = o[F.height];
+    const frame = { width, height, timestamp: o[F.pts], keyframe: o[F.keyframe] === 1,
+      sizeChanged: o[F.size_changed] === 1, format, data: null };
     if (format === 'rgba') {
       const size = width * height * 4;
       const out = this.#output.reserve(size);
@@ -382,7 +397,8 @@ export class VideoDecoder {
       const size = width * height + 2 * cw * ch;
       const dst = this.#target(options.into, size, Uint8Array);
       const mem = h.rt.bytes();
-      const planes = [[o2[5], o2[8], width, height], [o2[6], o2[9], cw, ch], [o2[7], o2[10], cw, ch]];
+      const planes = [[o2[F.y], o2[F.y_stride], width, height], [o2[F.u], o2[F.u_stride], cw, ch],
+        [o2[F.v], o2[F.v_stride], cw, ch]];
       let at = 0;
       for (const [p, stride, w, rows] of planes) {                      // copy out, unpadded
         for (let y = 0; y < rows; y++, at += w) dst.set(mem.subarray(p + y * stride, p + y * stride + w), at);
@@ -411,6 +427,7 @@ export class VideoDecoder {
 export class AudioEncoder {
   #h;
   #input;
+  #packet;   // result slots (slots())
 
   constructor(rt, options = {}) {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
@@ -425,6 +442,7 @@ export class AudioEncoder {
     }, 'mc_wasm_audio_encoder_create');
     this.#h = h;
     this.#input = new WasmBuffer(rt);
+    this.#packet = slots(rt, 'audio', 'packet', ['used', 'data', 'size', 'pts', 'duration']);
     /** The decoder's pre-skip, in 48 kHz samples (OpusHead, WebM CodecDelay). */
     this.preSkip = rt.exports.mc_wasm_audio_encoder_pre_skip(h.handle);
     this.bitrate = this.config.bitrate;
@@ -458,11 +476,11 @@ export class AudioEncoder {
     while (frames > 0) {
       const rc = h.check(h.rt.exports.mc_wasm_audio_encoder_encode(h.handle, at, frames, h.scratch),
         'encode', 'mc_wasm_audio_encoder_error');
-      const o = h.out();
-      if (rc === 1) sink(o[1], o[2], o[3], o[4]);
-      frames -= o[0];
-      at += o[0] * ch * 4;
-      if (o[0] === 0 && rc === 0) break;
+      const o = h.out(), P = this.#packet;
+      if (rc === 1) sink(o[P.data], o[P.size], o[P.pts], o[P.duration]);
+      frames -= o[P.used];
+      at += o[P.used] * ch * 4;
+      if (o[P.used] === 0 && rc === 0) break;
     }
   }
 
@@ -479,8 +497,8 @@ export class AudioEncoder {
     const h = liveHandle(this.#h, 'AudioEncoder', 'flush');
     const rc = h.check(h.rt.exports.mc_wasm_audio_encoder_flush(h.handle, h.scratch), 'flush', 'mc_wasm_audio_encoder_error');
     if (rc === 1) {
-      const o = h.out();
-      sink(o[1], o[2], o[3], o[4]);
+      const o = h.out(), P = this.#packet;
+      sink(o[P.data], o[P.size], o[P.pts], o[P.duration]);
     }
   }
 
@@ -575,4 +593,4 @@ export class AudioDecoder {
   }
 }
 
-export { VIDEO_CODECS, Handle, liveHandle, closedError, DETAIL_SIZE, intOption, nameOption, boolOption, timeOption, invalid, copyOut, packetCapacity, setFields, enumName };
+export { VIDEO_CODECS, Handle, liveHandle, closedError, DETAIL_SIZE, intOption, nameOption, boolOption, timeOption, invalid, copyOut, packetCapacity, setFields, enumName, slots, RESULT_SLOTS };

@@ -3,7 +3,7 @@
 import { MediaCoreError, WasmBuffer } from './runtime.js';
 import {
   AudioEncoder, VideoEncoder, Handle, liveHandle, closedError, DETAIL_SIZE, VIDEO_CODECS, intOption, nameOption,
-  timeOption, invalid, copyOut, packetCapacity, setFields, enumName,
+  timeOption, invalid, copyOut, packetCapacity, setFields, enumName, slots,
 } from './codecs.js';
 
 // Muxer config fields by track ([option, field, parse]; indices from the webm layout table).
@@ -25,6 +25,7 @@ function tracks(rt) {
 export class WebmMuxer {
   #h;
   #tracks;
+  #output;   // result slots of output and header (codecs.js slots())
   #input;
 
   /**
@@ -59,6 +60,7 @@ export class WebmMuxer {
     }
     this.#h = h;
     this.#tracks = tracks(rt);
+    this.#output = slots(rt, 'webm', 'output', ['data', 'size']);
     this.#input = new WasmBuffer(rt);
     this.finished = false;
   }
@@ -95,7 +97,7 @@ export class WebmMuxer {
     const h = liveHandle(this.#h, 'WebmMuxer', 'take');
     h.check(h.rt.exports.mc_wasm_webm_muxer_output(h.handle, h.scratch), 'take', 'mc_wasm_webm_muxer_error');
     const o = h.out();
-    return copyOut(h.rt, o[0], o[1]);
+    return copyOut(h.rt, o[this.#output.data], o[this.#output.size]);
   }
 
   /**
@@ -112,7 +114,7 @@ export class WebmMuxer {
     if (this.mode === 'seekable') {
       h.check(h.rt.exports.mc_wasm_webm_muxer_header(h.handle, h.scratch), 'finish', 'mc_wasm_webm_muxer_error');
       const o = h.out();
-      header = copyOut(h.rt, o[0], o[1]);
+      header = copyOut(h.rt, o[this.#output.data], o[this.#output.size]);
     }
     return { tail, header };
   }
@@ -127,6 +129,7 @@ export class WebmMuxer {
 export class WebmDemuxer {
   #h;
   #tracks;
+  #frame;    // result slots of next() (codecs.js slots())
   #file;
 
   constructor(rt, bytes) {
@@ -144,15 +147,19 @@ export class WebmDemuxer {
     }
     this.#h = h;
     this.#tracks = tracks(rt);
+    this.#frame = slots(rt, 'webm', 'frame', ['track', 'data', 'size', 'pts', 'duration', 'keyframe']);
     this.#file = file;
     h.check(rt.exports.mc_wasm_webm_demuxer_info(h.handle, h.scratch), 'info', 'mc_wasm_webm_demuxer_error');
     const o = h.out();
+    const I = slots(rt, 'webm', 'info', ['duration', 'video', 'video_codec', 'width', 'height', 'audio',
+      'sample_rate', 'channels', 'pre_skip', 'codec_private', 'codec_private_size']);
+    const codec = Object.keys(VIDEO_CODECS).find((k) => VIDEO_CODECS[k] === o[I.video_codec]) ?? o[I.video_codec];
     /** {duration (us, or null), video: {codec, width, height} | null, audio: {...} | null} */
     this.info = Object.freeze({
-      duration: o[0] < 0 ? null : o[0],
-      video: o[1] ? Object.freeze({ codec: Object.keys(VIDEO_CODECS).find((k) => VIDEO_CODECS[k] === o[2]) ?? o[2], width: o[3], height: o[4] }) : null,
-      audio: o[5] ? Object.freeze({ codec: 'opus', sampleRate: o[6], channels: o[7], preSkip: o[8],
-        codecPrivate: copyOut(rt, o[9], o[10]) }) : null,
+      duration: o[I.duration] < 0 ? null : o[I.duration],
+      video: o[I.video] ? Object.freeze({ codec, width: o[I.width], height: o[I.height] }) : null,
+      audio: o[I.audio] ? Object.freeze({ codec: 'opus', sampleRate: o[I.sample_rate], channels: o[I.channels],
+        preSkip: o[I.pre_skip], codecPrivate: copyOut(rt, o[I.codec_private], o[I.codec_private_size]) }) : null,
     });
   }
 
@@ -161,9 +168,9 @@ export class WebmDemuxer {
     const h = liveHandle(this.#h, 'WebmDemuxer', 'next');
     const rc = h.check(h.rt.exports.mc_wasm_webm_demuxer_next(h.handle, h.scratch), 'next', 'mc_wasm_webm_demuxer_error');
     if (rc === 0) return null;
-    const o = h.out();
-    return { track: o[0] === this.#tracks.video ? 'video' : 'audio', data: copyOut(h.rt, o[1], o[2]),
-      timestamp: o[3], duration: o[4], keyframe: o[5] === 1 };
+    const o = h.out(), F = this.#frame;
+    return { track: o[F.track] === this.#tracks.video ? 'video' : 'audio', data: copyOut(h.rt, o[F.data], o[F.size]),
+      timestamp: o[F.pts], duration: o[F.duration], keyframe: o[F.keyframe] === 1 };
   }
 
   * [Symbol.iterator]() {
