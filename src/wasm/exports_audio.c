@@ -6,12 +6,39 @@
 #include <emscripten.h>
 
 #include "mediacore/audio.h"
+#include "layout.h"
 
 /* Encoder config fields, in this order. */
 enum {
     AE_SAMPLE_RATE, AE_CHANNELS, AE_BITRATE, AE_APPLICATION, AE_COMPLEXITY, AE_FEC,
     AE_PACKET_LOSS, AE_DTX, AE_FIELDS
 };
+
+/* Result slots of encode and flush: frames consumed, then the packet. */
+enum { AP_USED, AP_DATA, AP_SIZE, AP_PTS, AP_DURATION };
+
+/* What web/lib/codecs.js reads instead of writing it down (layout.h). */
+static const mc_wasm_layout_entry mc_wasm_audio_table[] = {
+    MC_WASM_CONST("encoder.sample_rate", AE_SAMPLE_RATE),
+    MC_WASM_CONST("encoder.channels", AE_CHANNELS),
+    MC_WASM_CONST("encoder.bitrate", AE_BITRATE),
+    MC_WASM_CONST("encoder.application", AE_APPLICATION),
+    MC_WASM_CONST("encoder.complexity", AE_COMPLEXITY),
+    MC_WASM_CONST("encoder.fec", AE_FEC),
+    MC_WASM_CONST("encoder.packet_loss", AE_PACKET_LOSS),
+    MC_WASM_CONST("encoder.dtx", AE_DTX),
+    MC_WASM_CONST("application.voip", MC_OPUS_VOIP),
+    MC_WASM_CONST("application.audio", MC_OPUS_AUDIO),
+    MC_WASM_CONST("application.lowdelay", MC_OPUS_LOWDELAY),
+    MC_WASM_CONST("packet.used", AP_USED),
+    MC_WASM_CONST("packet.data", AP_DATA),
+    MC_WASM_CONST("packet.size", AP_SIZE),
+    MC_WASM_CONST("packet.pts", AP_PTS),
+    MC_WASM_CONST("packet.duration", AP_DURATION),
+    MC_WASM_LAYOUT_END
+};
+
+MC_WASM_LAYOUT_EXPORT(audio)   /* mc_wasm_audio_layout() */
 
 EMSCRIPTEN_KEEPALIVE int mc_wasm_audio_encoder_fields(void)
 {
@@ -66,16 +93,16 @@ EMSCRIPTEN_KEEPALIVE void mc_wasm_audio_encoder_destroy(mc_audio_encoder *enc)
 
 static void mc_packet_out(const mc_audio_packet *p, double *out)
 {
-    out[1] = (double)(uintptr_t)p->data;
-    out[2] = (double)p->size;
-    out[3] = (double)p->pts;
-    out[4] = (double)p->duration;
+    out[AP_DATA] = (double)(uintptr_t)p->data;
+    out[AP_SIZE] = (double)p->size;
+    out[AP_PTS] = (double)p->pts;
+    out[AP_DURATION] = (double)p->duration;
 }
 
 /**
- * Feed up to `frames` frames of interleaved float PCM in module memory. out[0] frames
- * consumed; when the result is 1, out[1] packet address (valid until the next call on
- * enc), out[2] size, out[3] pts, out[4] duration. Returns 1, 0 or < 0.
+ * Feed up to `frames` frames of interleaved float PCM in module memory. out[AP_USED]
+ * frames consumed; when the result is 1, out[AP_DATA] packet address (valid until the
+ * next call on enc), then size, pts, duration. Returns 1, 0 or < 0.
  */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_audio_encoder_encode(mc_audio_encoder *enc, const float *pcm,
                                                       size_t frames, double *out)
@@ -87,7 +114,7 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_audio_encoder_encode(mc_audio_encoder *enc, con
     if (out == NULL)
         return MC_EINVAL;
     rc = mc_audio_encoder_encode(enc, pcm, frames, &used, &p);
-    out[0] = (double)used;
+    out[AP_USED] = (double)used;
     if (rc == 1)
         mc_packet_out(&p, out);
     return rc;
@@ -102,7 +129,7 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_audio_encoder_flush(mc_audio_encoder *enc, doub
     if (out == NULL)
         return MC_EINVAL;
     rc = mc_audio_encoder_flush(enc, &p);
-    out[0] = 0;
+    out[AP_USED] = 0;
     if (rc == 1)
         mc_packet_out(&p, out);
     return rc;

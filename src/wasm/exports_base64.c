@@ -5,6 +5,20 @@
 #include <emscripten.h>
 
 #include "mediacore/base64.h"
+#include "layout.h"
+
+/* What web/lib/base64.js reads instead of writing it down (layout.h). Base64Flags there is
+ * public and static (usable before a module loads), so tests/node/layout.test.mjs checks it
+ * against this table. */
+static const mc_wasm_layout_entry mc_wasm_base64_table[] = {
+    MC_WASM_CONST("flag.url", MC_BASE64_URL),
+    MC_WASM_CONST("flag.nopad", MC_BASE64_NOPAD),
+    MC_WASM_CONST("flag.forgiving", MC_BASE64_FORGIVING),
+    MC_WASM_CONST("flag.scalar", MC_BASE64_SCALAR),
+    MC_WASM_LAYOUT_END
+};
+
+MC_WASM_LAYOUT_EXPORT(base64)   /* mc_wasm_base64_layout() */
 
 /** Characters written (>= 0), or MC_EINVAL / MC_EBUFSIZE / MC_ERANGE. */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_base64_encode(const uint8_t *src, size_t n, char *dst,

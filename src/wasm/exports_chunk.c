@@ -1,16 +1,9 @@
-/* exports_chunk.c: file transfer (chunk.h) for the shim (web/lib/fileshare.js).
+/* exports_chunk.c: file transfer (chunk.h) for the shim (web/lib/fileshare/).
  *
  * Handles are returned as positive addresses (or a negative MC_E* code). 64-bit sizes
- * cross as doubles (exact up to 2^53). Records the shim reads are written into its
- * buffers with fixed layouts, little-endian:
- *
- *   info (512 bytes):   f64 size @0, i32 size_known @8, u32 chunk_size @12, u32 chunks @16,
- *                       u32 tag @20, i32 mode @24, id @32 (65), name @97 (256),
- *                       mime @353 (128); strings NUL-terminated
- *   stats (72 bytes):   f64 bytes_done, bytes_sent, chunks_done, duplicates, out_of_order,
- *                       corrupt, stale, resumes, errors
- *   result (224 bytes): i32 ok @0, verified @4, error @8, sha256 @12 (65),
- *                       reason @80 (128)
+ * cross as doubles (exact up to 2^53). The info, stats and result records below are
+ * written into the shim's buffers; the shim finds their sizes, offsets and the header's
+ * constants in mc_wasm_chunk_layout() (layout.h), never as numbers of its own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,55 +11,128 @@
 #include <emscripten.h>
 
 #include "mediacore/chunk.h"
+#include "layout.h"
 
-#define MC_WASM_INFO_SIZE   512
-#define MC_WASM_STATS_SIZE  72
-#define MC_WASM_RESULT_SIZE 224
+/** mc_chunk_file_info as the shim reads it: strings NUL-terminated. */
+typedef struct mc_wasm_chunk_info {
+    double size;
+    int32_t size_known;
+    uint32_t chunk_size;
+    uint32_t chunks;
+    uint32_t tag;
+    int32_t mode;             /**< an mc_chunk_mode */
+    char id[MC_CHUNK_ID_MAX + 1];
+    char name[MC_CHUNK_NAME_MAX + 1];
+    char mime[MC_CHUNK_MIME_MAX + 1];
+} mc_wasm_chunk_info;
 
-static void mc_wasm_write_info(const mc_chunk_file_info *in, uint8_t *out)
+/** mc_chunk_stats as the shim reads it: every counter a double. */
+typedef struct mc_wasm_chunk_stats {
+    double bytes_done, bytes_sent, chunks_done, duplicates, out_of_order, corrupt, stale,
+        resumes, errors;
+} mc_wasm_chunk_stats;
+
+/** mc_chunk_result as the shim reads it. */
+typedef struct mc_wasm_chunk_result {
+    int32_t ok;
+    int32_t verified;
+    int32_t error;
+    char sha256[sizeof(((mc_chunk_result *)0)->sha256)];
+    char reason[sizeof(((mc_chunk_result *)0)->reason)];
+} mc_wasm_chunk_result;
+
+/* The JavaScript side keeps no copy of any of this. */
+static const mc_wasm_layout_entry mc_wasm_chunk_table[] = {
+    MC_WASM_CONST("header_size", MC_CHUNK_HEADER_SIZE),
+    MC_WASM_CONST("mode.base64", MC_CHUNK_BASE64),
+    MC_WASM_CONST("mode.binary", MC_CHUNK_BINARY),
+    MC_WASM_CONST("mode.legacy", MC_CHUNK_LEGACY),
+    MC_WASM_CONST("send.wait", MC_CHUNK_WAIT),
+    MC_WASM_CONST("send.chunk", MC_CHUNK_SEND_CHUNK),
+    MC_WASM_CONST("send.end", MC_CHUNK_SEND_END),
+    MC_WASM_CONST("ev.offer", MC_CHUNK_EV_OFFER),
+    MC_WASM_CONST("ev.data", MC_CHUNK_EV_DATA),
+    MC_WASM_CONST("ev.reply", MC_CHUNK_EV_REPLY),
+    MC_WASM_CONST("ev.progress", MC_CHUNK_EV_PROGRESS),
+    MC_WASM_CONST("ev.complete", MC_CHUNK_EV_COMPLETE),
+    MC_WASM_CONST("ev.cancelled", MC_CHUNK_EV_CANCELLED),
+    MC_WASM_CONST("ev.accepted", MC_CHUNK_EV_ACCEPTED),
+    MC_WASM_CONST("ev.rejected", MC_CHUNK_EV_REJECTED),
+    MC_WASM_CONST("ev.resume", MC_CHUNK_EV_RESUME),
+    MC_WASM_CONST("ev.ignored", MC_CHUNK_EV_IGNORED),
+    MC_WASM_CONST("ev.error", MC_CHUNK_EV_ERROR),
+    MC_WASM_SIZE("info", mc_wasm_chunk_info),
+    MC_WASM_OFFSET("info", mc_wasm_chunk_info, size),
+    MC_WASM_OFFSET("info", mc_wasm_chunk_info, size_known),
+    MC_WASM_OFFSET("info", mc_wasm_chunk_info, chunk_size),
+    MC_WASM_OFFSET("info", mc_wasm_chunk_info, chunks),
+    MC_WASM_OFFSET("info", mc_wasm_chunk_info, tag),
+    MC_WASM_OFFSET("info", mc_wasm_chunk_info, mode),
+    MC_WASM_OFFSET("info", mc_wasm_chunk_info, id),
+    MC_WASM_OFFSET("info", mc_wasm_chunk_info, name),
+    MC_WASM_OFFSET("info", mc_wasm_chunk_info, mime),
+    MC_WASM_SIZE("stats", mc_wasm_chunk_stats),
+    MC_WASM_OFFSET("stats", mc_wasm_chunk_stats, bytes_done),
+    MC_WASM_OFFSET("stats", mc_wasm_chunk_stats, bytes_sent),
+    MC_WASM_OFFSET("stats", mc_wasm_chunk_stats, chunks_done),
+    MC_WASM_OFFSET("stats", mc_wasm_chunk_stats, duplicates),
+    MC_WASM_OFFSET("stats", mc_wasm_chunk_stats, out_of_order),
+    MC_WASM_OFFSET("stats", mc_wasm_chunk_stats, corrupt),
+    MC_WASM_OFFSET("stats", mc_wasm_chunk_stats, stale),
+    MC_WASM_OFFSET("stats", mc_wasm_chunk_stats, resumes),
+    MC_WASM_OFFSET("stats", mc_wasm_chunk_stats, errors),
+    MC_WASM_SIZE("result", mc_wasm_chunk_result),
+    MC_WASM_OFFSET("result", mc_wasm_chunk_result, ok),
+    MC_WASM_OFFSET("result", mc_wasm_chunk_result, verified),
+    MC_WASM_OFFSET("result", mc_wasm_chunk_result, error),
+    MC_WASM_OFFSET("result", mc_wasm_chunk_result, sha256),
+    MC_WASM_OFFSET("result", mc_wasm_chunk_result, reason),
+    MC_WASM_LAYOUT_END
+};
+
+MC_WASM_LAYOUT_EXPORT(chunk)   /* mc_wasm_chunk_layout() */
+
+/* The copies below are whole: a field the C side gains must be added here and to the
+ * table, and the shim reads it by name. */
+_Static_assert(sizeof(((mc_chunk_file_info *)0)->id) == sizeof(((mc_wasm_chunk_info *)0)->id), "id");
+_Static_assert(sizeof(((mc_chunk_file_info *)0)->name) == sizeof(((mc_wasm_chunk_info *)0)->name), "name");
+_Static_assert(sizeof(((mc_chunk_file_info *)0)->mime) == sizeof(((mc_wasm_chunk_info *)0)->mime), "mime");
+
+static void mc_wasm_write_info(const mc_chunk_file_info *in, mc_wasm_chunk_info *out)
 {
-    double size = (double)in->size;
-    int32_t i32;
-    uint32_t u32;
-
-    memset(out, 0, MC_WASM_INFO_SIZE);
-    memcpy(out, &size, 8);
-    i32 = in->size_known;
-    memcpy(out + 8, &i32, 4);
-    u32 = in->chunk_size;
-    memcpy(out + 12, &u32, 4);
-    u32 = in->chunks;
-    memcpy(out + 16, &u32, 4);
-    u32 = in->tag;
-    memcpy(out + 20, &u32, 4);
-    i32 = (int32_t)in->mode;
-    memcpy(out + 24, &i32, 4);
-    memcpy(out + 32, in->id, sizeof(in->id));
-    memcpy(out + 97, in->name, sizeof(in->name));
-    memcpy(out + 353, in->mime, sizeof(in->mime));
+    memset(out, 0, sizeof(*out));
+    out->size = (double)in->size;
+    out->size_known = in->size_known;
+    out->chunk_size = in->chunk_size;
+    out->chunks = in->chunks;
+    out->tag = in->tag;
+    out->mode = (int32_t)in->mode;
+    memcpy(out->id, in->id, sizeof(out->id));
+    memcpy(out->name, in->name, sizeof(out->name));
+    memcpy(out->mime, in->mime, sizeof(out->mime));
 }
 
-static void mc_wasm_write_stats(const mc_chunk_stats *st, double *out)
+static void mc_wasm_write_stats(const mc_chunk_stats *st, mc_wasm_chunk_stats *out)
 {
-    out[0] = (double)st->bytes_done;
-    out[1] = (double)st->bytes_sent;
-    out[2] = st->chunks_done;
-    out[3] = st->duplicates;
-    out[4] = st->out_of_order;
-    out[5] = st->corrupt;
-    out[6] = st->stale;
-    out[7] = st->resumes;
-    out[8] = st->errors;
+    out->bytes_done = (double)st->bytes_done;
+    out->bytes_sent = (double)st->bytes_sent;
+    out->chunks_done = st->chunks_done;
+    out->duplicates = st->duplicates;
+    out->out_of_order = st->out_of_order;
+    out->corrupt = st->corrupt;
+    out->stale = st->stale;
+    out->resumes = st->resumes;
+    out->errors = st->errors;
 }
 
-static void mc_wasm_write_result(const mc_chunk_result *res, uint8_t *out)
+static void mc_wasm_write_result(const mc_chunk_result *res, mc_wasm_chunk_result *out)
 {
-    int32_t v[3] = { res->ok, res->verified, res->error };
-
-    memset(out, 0, MC_WASM_RESULT_SIZE);
-    memcpy(out, v, sizeof(v));
-    memcpy(out + 12, res->sha256, sizeof(res->sha256));
-    memcpy(out + 80, res->reason, sizeof(res->reason));
+    memset(out, 0, sizeof(*out));
+    out->ok = res->ok;
+    out->verified = res->verified;
+    out->error = res->error;
+    memcpy(out->sha256, res->sha256, sizeof(out->sha256));
+    memcpy(out->reason, res->reason, sizeof(out->reason));
 }
 
 /* ---- Sender ------------------------------------------------------------------------- */
@@ -180,7 +246,7 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_sender_message_len(mc_chunk_sender *s)
     return (int)len;
 }
 
-EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_sender_info(mc_chunk_sender *s, uint8_t *out)
+EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_sender_info(mc_chunk_sender *s, mc_wasm_chunk_info *out)
 {
     mc_chunk_file_info info;
     int rc = mc_chunk_sender_info(s, &info);
@@ -189,7 +255,7 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_sender_info(mc_chunk_sender *s, uint8_t *
     return rc;
 }
 
-EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_sender_stats(mc_chunk_sender *s, double *out)
+EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_sender_stats(mc_chunk_sender *s, mc_wasm_chunk_stats *out)
 {
     mc_chunk_stats st;
     int rc = mc_chunk_sender_stats(s, &st);
@@ -198,7 +264,7 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_sender_stats(mc_chunk_sender *s, double *
     return rc;
 }
 
-EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_sender_result(mc_chunk_sender *s, uint8_t *out)
+EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_sender_result(mc_chunk_sender *s, mc_wasm_chunk_result *out)
 {
     mc_chunk_result res;
     int rc = mc_chunk_sender_result(s, &res);
@@ -303,7 +369,7 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_receiver_message_len(mc_chunk_receiver *r
     return (int)len;
 }
 
-EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_receiver_info(mc_chunk_receiver *r, uint8_t *out)
+EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_receiver_info(mc_chunk_receiver *r, mc_wasm_chunk_info *out)
 {
     mc_chunk_file_info info;
     int rc = mc_chunk_receiver_info(r, &info);
@@ -312,7 +378,7 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_receiver_info(mc_chunk_receiver *r, uint8
     return rc;
 }
 
-EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_receiver_stats(mc_chunk_receiver *r, double *out)
+EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_receiver_stats(mc_chunk_receiver *r, mc_wasm_chunk_stats *out)
 {
     mc_chunk_stats st;
     int rc = mc_chunk_receiver_stats(r, &st);
@@ -321,7 +387,7 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_receiver_stats(mc_chunk_receiver *r, doub
     return rc;
 }
 
-EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_receiver_result(mc_chunk_receiver *r, uint8_t *out)
+EMSCRIPTEN_KEEPALIVE int mc_wasm_chunk_receiver_result(mc_chunk_receiver *r, mc_wasm_chunk_result *out)
 {
     mc_chunk_result res;
     int rc = mc_chunk_receiver_result(r, &res);

@@ -10,12 +10,39 @@
 
 #include "mediacore/frame.h"
 #include "mediacore/text.h"
+#include "layout.h"
 
 typedef struct mc_wasm_text {
     mc_text *text;
     mc_text_style style;
-    mc_text_metrics metrics;   /* read by the shim as 8 int32s, in mc_text_metrics order */
+    mc_text_metrics metrics;   /* read by the shim at the offsets in the table below */
 } mc_wasm_text;
+
+/** What mc_wasm_text_font_info() reports. */
+enum { MC_WASM_FONT_GLYPHS = 0, MC_WASM_FONT_BYTES = 1 };
+
+/* What web/lib/text.js reads instead of writing it down (layout.h). */
+static const mc_wasm_layout_entry mc_wasm_text_table[] = {
+    MC_WASM_CONST("max_bytes", MC_TEXT_MAX_BYTES),
+    MC_WASM_CONST("max_coord", MC_TEXT_MAX_COORD),
+    MC_WASM_CONST("align.left", MC_TEXT_ALIGN_LEFT),
+    MC_WASM_CONST("align.center", MC_TEXT_ALIGN_CENTER),
+    MC_WASM_CONST("align.right", MC_TEXT_ALIGN_RIGHT),
+    MC_WASM_CONST("font_info.glyphs", MC_WASM_FONT_GLYPHS),
+    MC_WASM_CONST("font_info.bytes", MC_WASM_FONT_BYTES),
+    MC_WASM_SIZE("metrics", mc_text_metrics),
+    MC_WASM_OFFSET("metrics", mc_text_metrics, width),
+    MC_WASM_OFFSET("metrics", mc_text_metrics, height),
+    MC_WASM_OFFSET("metrics", mc_text_metrics, lines),
+    MC_WASM_OFFSET("metrics", mc_text_metrics, line_height),
+    MC_WASM_OFFSET("metrics", mc_text_metrics, box_x),
+    MC_WASM_OFFSET("metrics", mc_text_metrics, box_y),
+    MC_WASM_OFFSET("metrics", mc_text_metrics, box_width),
+    MC_WASM_OFFSET("metrics", mc_text_metrics, box_height),
+    MC_WASM_LAYOUT_END
+};
+
+MC_WASM_LAYOUT_EXPORT(text)   /* mc_wasm_text_layout() */
 
 /**
  * A text handle with the built-in font when `builtin` is 1 and a glyph cache of
@@ -66,7 +93,8 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_text_font_count(mc_wasm_text *h)
     return h ? mc_text_font_count(h->text) : MC_EINVAL;
 }
 
-/** The index-th font's glyph count (`what` 0) or size in bytes (`what` 1). */
+/** The index-th font's glyph count (`what` MC_WASM_FONT_GLYPHS) or size in bytes
+ *  (MC_WASM_FONT_BYTES). */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_text_font_info(mc_wasm_text *h, int index, int what)
 {
     uint32_t glyphs;
@@ -78,7 +106,7 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_text_font_info(mc_wasm_text *h, int index, int 
     rc = mc_text_font_info(h->text, index, &glyphs, &bytes);
     if (rc != MC_OK)
         return rc;
-    return what == 0 ? (int)glyphs : (int)bytes;
+    return what == MC_WASM_FONT_GLYPHS ? (int)glyphs : (int)bytes;
 }
 
 /** 1 when a font of the handle has code point `cp`, 0 when it would draw as a box. */

@@ -1,16 +1,17 @@
 /* exports_video.c: VP8/VP9 encoder and decoder for the shim (web/lib/codecs.js).
  *
  * Handles are returned as positive addresses, errors as negative MC_E* codes. Configs
- * cross the boundary as int32 arrays in a fixed field order (below), so the shim never
- * depends on a C struct's layout, and the defaults live only in C. Results with several
- * values are written to a caller array of doubles (exact for sizes, addresses and
- * microsecond times). Failures leave a readable detail: mc_wasm_video_*_error().
+ * cross the boundary as int32 arrays in a fixed field order (below; the shim finds each
+ * field's index in mc_wasm_video_layout()), so the shim never depends on a C struct's
+ * layout, and the defaults live only in C. Results with several values are written to a
+ * caller array of doubles (exact for sizes, addresses and microsecond times). Failures leave a readable detail: mc_wasm_video_*_error().
  */
 #include <string.h>
 
 #include <emscripten.h>
 
 #include "mediacore/video.h"
+#include "layout.h"
 
 /* Encoder config fields, in this order. */
 enum {
@@ -24,6 +25,52 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_video_codec_available(int codec)
 {
     return mc_video_codec_available((mc_video_codec)codec);
 }
+
+/* Result slots: where the doubles of a packet and of a decoded frame go. */
+enum { VP_DATA, VP_SIZE, VP_PTS, VP_DURATION, VP_KEYFRAME };
+enum {
+    VF_WIDTH, VF_HEIGHT, VF_PTS, VF_KEYFRAME, VF_SIZE_CHANGED, VF_Y, VF_U, VF_V, VF_Y_STRIDE,
+    VF_U_STRIDE, VF_V_STRIDE
+};
+
+/* What web/lib/codecs.js reads instead of writing it down (layout.h): the index of each
+ * encoder config field, the enum values it takes, and the result slots. */
+static const mc_wasm_layout_entry mc_wasm_video_table[] = {
+    MC_WASM_CONST("encoder.codec", VE_CODEC),
+    MC_WASM_CONST("encoder.width", VE_WIDTH),
+    MC_WASM_CONST("encoder.height", VE_HEIGHT),
+    MC_WASM_CONST("encoder.framerate", VE_FRAMERATE),
+    MC_WASM_CONST("encoder.bitrate", VE_BITRATE),
+    MC_WASM_CONST("encoder.rate_control", VE_RATE_CONTROL),
+    MC_WASM_CONST("encoder.keyframe_interval", VE_KEYFRAME_INTERVAL),
+    MC_WASM_CONST("encoder.speed", VE_SPEED),
+    MC_WASM_CONST("encoder.min_quantizer", VE_MIN_Q),
+    MC_WASM_CONST("encoder.max_quantizer", VE_MAX_Q),
+    MC_WASM_CONST("encoder.error_resilient", VE_ERROR_RESILIENT),
+    MC_WASM_CONST("codec.vp8", MC_VIDEO_VP8),
+    MC_WASM_CONST("codec.vp9", MC_VIDEO_VP9),
+    MC_WASM_CONST("rate_control.cbr", MC_RC_CBR),
+    MC_WASM_CONST("rate_control.vbr", MC_RC_VBR),
+    MC_WASM_CONST("packet.data", VP_DATA),
+    MC_WASM_CONST("packet.size", VP_SIZE),
+    MC_WASM_CONST("packet.pts", VP_PTS),
+    MC_WASM_CONST("packet.duration", VP_DURATION),
+    MC_WASM_CONST("packet.keyframe", VP_KEYFRAME),
+    MC_WASM_CONST("frame.width", VF_WIDTH),
+    MC_WASM_CONST("frame.height", VF_HEIGHT),
+    MC_WASM_CONST("frame.pts", VF_PTS),
+    MC_WASM_CONST("frame.keyframe", VF_KEYFRAME),
+    MC_WASM_CONST("frame.size_changed", VF_SIZE_CHANGED),
+    MC_WASM_CONST("frame.y", VF_Y),
+    MC_WASM_CONST("frame.u", VF_U),
+    MC_WASM_CONST("frame.v", VF_V),
+    MC_WASM_CONST("frame.y_stride", VF_Y_STRIDE),
+    MC_WASM_CONST("frame.u_stride", VF_U_STRIDE),
+    MC_WASM_CONST("frame.v_stride", VF_V_STRIDE),
+    MC_WASM_LAYOUT_END
+};
+
+MC_WASM_LAYOUT_EXPORT(video)   /* mc_wasm_video_layout() */
 
 /** Number of encoder config fields (the length of the arrays below). */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_video_encoder_fields(void)
@@ -122,8 +169,8 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_video_encoder_encode_i420(mc_video_encoder *enc
 }
 
 /**
- * The next packet: out[0] address of its bytes (valid until the next call on enc),
- * out[1] size, out[2] pts, out[3] duration, out[4] keyframe. Returns 1, 0 (none) or < 0.
+ * The next packet: out[VP_DATA] address of its bytes (valid until the next call on enc),
+ * size, pts, duration, keyframe. Returns 1, 0 (none) or < 0.
  */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_video_encoder_next(mc_video_encoder *enc, double *out)
 {
@@ -134,11 +181,11 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_video_encoder_next(mc_video_encoder *enc, doubl
         return MC_EINVAL;
     rc = mc_video_encoder_next_packet(enc, &p);
     if (rc == 1) {
-        out[0] = (double)(uintptr_t)p.data;
-        out[1] = (double)p.size;
-        out[2] = (double)p.pts;
-        out[3] = (double)p.duration;
-        out[4] = p.keyframe;
+        out[VP_DATA] = (double)(uintptr_t)p.data;
+        out[VP_SIZE] = (double)p.size;
+        out[VP_PTS] = (double)p.pts;
+        out[VP_DURATION] = (double)p.duration;
+        out[VP_KEYFRAME] = p.keyframe;
     }
     return rc;
 }
@@ -192,9 +239,8 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_video_decoder_decode(mc_video_decoder *dec, con
 }
 
 /**
- * The ready frame: out[0] width, out[1] height, out[2] pts, out[3] keyframe,
- * out[4] size changed, out[5..7] Y, U, V plane addresses (borrowed until the next decode),
- * out[8..10] their strides.
+ * The ready frame in out[VF_*]: width, height, pts, keyframe, size changed, the Y, U, V
+ * plane addresses (borrowed until the next decode) and their strides.
  */
 EMSCRIPTEN_KEEPALIVE int mc_wasm_video_decoder_frame(mc_video_decoder *dec, double *out)
 {
@@ -206,17 +252,17 @@ EMSCRIPTEN_KEEPALIVE int mc_wasm_video_decoder_frame(mc_video_decoder *dec, doub
         return MC_EINVAL;
     if ((rc = mc_video_decoder_frame(dec, &img, &info)) != MC_OK)
         return rc;
-    out[0] = info.width;
-    out[1] = info.height;
-    out[2] = (double)info.pts;
-    out[3] = info.keyframe;
-    out[4] = info.size_changed;
-    out[5] = (double)(uintptr_t)img.y;
-    out[6] = (double)(uintptr_t)img.u;
-    out[7] = (double)(uintptr_t)img.v;
-    out[8] = img.y_stride;
-    out[9] = img.u_stride;
-    out[10] = img.v_stride;
+    out[VF_WIDTH] = info.width;
+    out[VF_HEIGHT] = info.height;
+    out[VF_PTS] = (double)info.pts;
+    out[VF_KEYFRAME] = info.keyframe;
+    out[VF_SIZE_CHANGED] = info.size_changed;
+    out[VF_Y] = (double)(uintptr_t)img.y;
+    out[VF_U] = (double)(uintptr_t)img.u;
+    out[VF_V] = (double)(uintptr_t)img.v;
+    out[VF_Y_STRIDE] = img.y_stride;
+    out[VF_U_STRIDE] = img.u_stride;
+    out[VF_V_STRIDE] = img.v_stride;
     return MC_OK;
 }
 

@@ -14,7 +14,8 @@
 // the JavaScript heap and is several times faster there.
 import { MediaCoreError, WasmBuffer } from './runtime.js';
 
-/** MC_BASE64_* flags of include/mediacore/base64.h. */
+/** MC_BASE64_* flags of include/mediacore/base64.h. Public and needed before a module loads,
+ * so written here; tests/node/layout.test.mjs checks them against the module's base64 table. */
 export const Base64Flags = Object.freeze({ url: 1, noPad: 2, forgiving: 4, scalar: 8 });
 
 const MC_EFORMAT = -7;

@@ -9,9 +9,9 @@ import { MediaCoreError, WasmBuffer } from './runtime.js';
 import { frameView } from './frame.js';
 
 const DETAIL_SIZE = 256;
+/** mc_video_codec values: needed before a module loads (webm.js too), so written here;
+ * tests/node/layout.test.mjs checks them against the module's video table. */
 const VIDEO_CODECS = Object.freeze({ vp8: 0, vp9: 1 });
-const RATE_CONTROL = Object.freeze({ cbr: 0, vbr: 1 });
-const APPLICATIONS = Object.freeze({ voip: 0, audio: 1, lowdelay: 2 });
 
 function invalid(message, code = 'MC_EINVAL', errno = -1) {
   return new MediaCoreError(code, message, errno);
@@ -42,6 +42,68 @@ function nameOption(options, key, table, fallback) {
   return table[v];
 }
 
+/** An option naming one of `names`, whose values are "<group>.<name>" in the layout. */
+function enumOption(names, group) {
+  return (options, key, fallback, c) => {
+    if (options[key] === undefined) return fallback;
+    return nameOption(options, key, Object.fromEntries(names.map((n) => [n, c(`${group}.${n}`)])));
+  };
+}
+
+/** The name of enum value `value` among `names` ("<group>.<name>" in the layout), or the value. */
+function enumName(c, names, group, value) {
+  return names.find((n) => c(`${group}.${n}`) === value) ?? value;
+}
+
+/**
+ * Set config fields from options: rows [option key, field, parse], the field's index being
+ * "<record>.<field>" in the module's `group` layout table (exports_video.c, exports_audio.c,
+ * exports_webm.c), so no index is written here. Returns the fields' values by option key.
+ */
+function setFields(rt, group, f, options, rows, record = 'encoder') {
+  const c = rt.layout(group);
+  const out = {};
+  for (const [key, field, parse] of rows) {
+    const i = c(`${record}.${field}`);
+    f[i] = parse(options, key, f[i], c);
+    out[key] = f[i];
+  }
+  return out;
+}
+
+/** Where each value of a result record lands in a Handle's results array: { name: index },
+ * from "<record>.<name>" in the module's `group` layout table. */
+function slots(rt, group, record, names) {
+  const c = rt.layout(group);
+  return Object.freeze(Object.fromEntries(names.map((n) => [n, c(`${record}.${n}`)])));
+}
+
+const RESULT_SLOTS = 16;   // doubles in a Handle's results array; layout.test.mjs: enough
+
+const RATE_CONTROLS = ['cbr', 'vbr'];
+const APPLICATIONS = ['voip', 'audio', 'lowdelay'];
+
+const VIDEO_ENCODER_FIELDS = [
+  ['width', 'width', intOption], ['height', 'height', intOption], ['fps', 'framerate', intOption],
+  ['bitrate', 'bitrate', intOption], ['rateControl', 'rate_control', enumOption(RATE_CONTROLS, 'rate_control')],
+  ['keyframeInterval', 'keyframe_interval', intOption], ['speed', 'speed', intOption],
+  ['minQuantizer', 'min_quantizer', intOption], ['maxQuantizer', 'max_quantizer', intOption],
+  ['errorResilient', 'error_resilient', boolOption],
+];
+
+const AUDIO_ENCODER_FIELDS = [
+  ['sampleRate', 'sample_rate', intOption], ['channels', 'channels', intOption],
+  ['bitrate', 'bitrate', intOption], ['application', 'application', enumOption(APPLICATIONS, 'application')],
+  ['complexity', 'complexity', intOption], ['fec', 'fec', boolOption],
+  ['packetLoss', 'packet_loss', intOption], ['dtx', 'dtx', boolOption],
+];
+
+/** The mc_video_codec of options.codec (default vp8), after checking options is an object. */
+function videoCodec(options) {
+  if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+  return nameOption(options, 'codec', VIDEO_CODECS, 'vp8');
+}
+
 function timeOption(value, what) {
   if (!Number.isFinite(value) || value < 0 || value > 2 ** 52) {
     throw invalid(`${what} must be a number of microseconds >= 0, not ${value}`, 'MC_ERANGE', -8);
@@ -70,11 +132,12 @@ class Handle {
     this.rt = rt;
     this.kind = kind;
     this.handle = 0;
-    this.scratch = rt.alloc(16 * 8 + DETAIL_SIZE);   // out[16] doubles, then the detail text
+    this.scratch = rt.alloc(RESULT_SLOTS * 8 + DETAIL_SIZE);   // the results, then the detail text
     this.f64 = null;
   }
 
-  /** Create from an int32 field array: defaults from C, overridden by `set(fields)`. */
+  /** Create from an int32 field array: defaults from C, overridden by `set(fields)`. On
+   * failure (a rejected option, the create call) nothing is left to release. */
   createFromFields(countFn, defaultsFn, defaultsArgs, set, createFn) {
     const { exports } = this.rt;
     const count = exports[countFn]();
@@ -85,13 +148,16 @@ class Handle {
       const fields = new Int32Array(this.rt.memory.buffer, ptr, count);
       set(fields);
       this.created(exports[createFn](ptr, count, this.detailPtr, DETAIL_SIZE));
+    } catch (err) {
+      this.release();   // nothing was created: frees the scratch
+      throw err;
     } finally {
       this.rt.free(ptr);
     }
   }
 
   get detailPtr() {
-    return this.scratch + 16 * 8;
+    return this.scratch + RESULT_SLOTS * 8;
   }
 
   /** Take a create function's result: a handle, or throw with the detail C wrote. */
@@ -108,7 +174,7 @@ class Handle {
   /** The results array, re-viewed after memory growth. */
   out() {
     if (this.f64 === null || this.f64.buffer !== this.rt.memory.buffer) {
-      this.f64 = new Float64Array(this.rt.memory.buffer, this.scratch, 16);
+      this.f64 = new Float64Array(this.rt.memory.buffer, this.scratch, RESULT_SLOTS);
     }
     return this.f64;
   }
@@ -128,7 +194,9 @@ class Handle {
     return rc;
   }
 
-  release(destroyFn) {
+  /** Destroy the C object with `destroyFn` after closing `buffers` (WasmBuffers it owns). */
+  release(destroyFn, ...buffers) {
+    if (!this.rt.closed) for (const b of buffers) b.close();
     if (this.handle !== 0 && !this.rt.closed) this.rt.exports[destroyFn](this.handle);
     if (!this.rt.closed) this.rt.free(this.scratch);
     this.handle = 0;
@@ -169,38 +237,24 @@ function inputFrame(frame) {
 export class VideoEncoder {
   #h;
   #input;
+  #packet;   // result slots (slots())
   #nextTimestamp = 0;
   #frameUs;
 
   constructor(rt, options = {}) {
-    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
-    const codec = nameOption(options, 'codec', VIDEO_CODECS, 'vp8');
+    const codec = videoCodec(options);
     const h = new Handle(rt, 'VideoEncoder');
-    try {
-      h.createFromFields('mc_wasm_video_encoder_fields', 'mc_wasm_video_encoder_defaults', [codec], (f) => {
-        // The field order of exports_video.c.
-        f[1] = intOption(options, 'width', f[1]);
-        f[2] = intOption(options, 'height', f[2]);
-        f[3] = intOption(options, 'fps', f[3]);
-        f[4] = intOption(options, 'bitrate', f[4]);
-        f[5] = options.rateControl === undefined ? f[5] : nameOption(options, 'rateControl', RATE_CONTROL);
-        f[6] = intOption(options, 'keyframeInterval', f[6]);
-        f[7] = intOption(options, 'speed', f[7]);
-        f[8] = intOption(options, 'minQuantizer', f[8]);
-        f[9] = intOption(options, 'maxQuantizer', f[9]);
-        f[10] = boolOption(options, 'errorResilient', f[10]);
-        this.config = Object.freeze({
-          codec: options.codec ?? 'vp8', width: f[1], height: f[2], fps: f[3], bitrate: f[4],
-          rateControl: f[5] === 0 ? 'cbr' : 'vbr', keyframeInterval: f[6], speed: f[7],
-          minQuantizer: f[8], maxQuantizer: f[9], errorResilient: f[10] === 1,
-        });
-      }, 'mc_wasm_video_encoder_create');
-    } catch (err) {
-      h.release('mc_wasm_video_encoder_destroy');
-      throw err;
-    }
+    h.createFromFields('mc_wasm_video_encoder_fields', 'mc_wasm_video_encoder_defaults', [codec], (f) => {
+      const v = setFields(rt, 'video', f, options, VIDEO_ENCODER_FIELDS);
+      this.config = Object.freeze({
+        codec: options.codec ?? 'vp8', ...v,
+        rateControl: enumName(rt.layout('video'), RATE_CONTROLS, 'rate_control', v.rateControl),
+        errorResilient: v.errorResilient === 1,
+      });
+    }, 'mc_wasm_video_encoder_create');
     this.#h = h;
     this.#input = new WasmBuffer(rt);
+    this.#packet = slots(rt, 'video', 'packet', ['data', 'size', 'pts', 'duration', 'keyframe']);
     this.#frameUs = Math.round(1e6 / this.config.fps);
     this.bitrate = this.config.bitrate;
   }
@@ -267,16 +321,14 @@ export class VideoEncoder {
     for (;;) {
       const rc = h.check(h.rt.exports.mc_wasm_video_encoder_next(h.handle, h.scratch), 'encode', 'mc_wasm_video_encoder_error');
       if (rc === 0) return;
-      const o = h.out();
-      sink(o[0], o[1], o[2], o[3], o[4] === 1);
+      const o = h.out(), P = this.#packet;
+      sink(o[P.data], o[P.size], o[P.pts], o[P.duration], o[P.keyframe] === 1);
     }
   }
 
   /** Free the encoder. Safe to call twice. */
   close() {
-    if (!this.#h) return;
-    if (!this.#h.rt.closed) this.#input.close();
-    this.#h.release('mc_wasm_video_encoder_destroy');
+    this.#h?.release('mc_wasm_video_encoder_destroy', this.#input);
     this.#h = null;
   }
 }
@@ -286,10 +338,10 @@ export class VideoDecoder {
   #h;
   #input;
   #output;
+  #frame;   // result slots (slots())
 
   constructor(rt, options = {}) {
-    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
-    const codec = nameOption(options, 'codec', VIDEO_CODECS, 'vp8');
+    const codec = videoCodec(options);
     const h = new Handle(rt, 'VideoDecoder');
     try {
       h.created(rt.exports.mc_wasm_video_decoder_create(codec, intOption(options, 'maxWidth', 0),
@@ -301,6 +353,8 @@ export class VideoDecoder {
     this.#h = h;
     this.#input = new WasmBuffer(rt);
     this.#output = new WasmBuffer(rt);
+    this.#frame = slots(rt, 'video', 'frame', ['width', 'height', 'pts', 'keyframe', 'size_changed',
+      'y', 'u', 'v', 'y_stride', 'u_stride', 'v_stride']);
     this.config = Object.freeze({ codec: options.codec ?? 'vp8' });
   }
 
@@ -326,9 +380,10 @@ export class VideoDecoder {
       'decode', 'mc_wasm_video_decoder_error');
     if (rc === 0) return null;
     h.check(exports.mc_wasm_video_decoder_frame(h.handle, h.scratch), 'decode', 'mc_wasm_video_decoder_error');
-    const o = h.out();
-    const width = o[0], height = o[1];
-    const frame = { width, height, timestamp: o[2], keyframe: o[3] === 1, sizeChanged: o[4] === 1, format, data: null };
+    const o = h.out(), F = this.#frame;
+    const width = o[F.width], height = o[F.height];
+    const frame = { width, height, timestamp: o[F.pts], keyframe: o[F.keyframe] === 1,
+      sizeChanged: o[F.size_changed] === 1, format, data: null };
     if (format === 'rgba') {
       const size = width * height * 4;
       const out = this.#output.reserve(size);
@@ -342,7 +397,8 @@ export class VideoDecoder {
       const size = width * height + 2 * cw * ch;
       const dst = this.#target(options.into, size, Uint8Array);
       const mem = h.rt.bytes();
-      const planes = [[o2[5], o2[8], width, height], [o2[6], o2[9], cw, ch], [o2[7], o2[10], cw, ch]];
+      const planes = [[o2[F.y], o2[F.y_stride], width, height], [o2[F.u], o2[F.u_stride], cw, ch],
+        [o2[F.v], o2[F.v_stride], cw, ch]];
       let at = 0;
       for (const [p, stride, w, rows] of planes) {                      // copy out, unpadded
         for (let y = 0; y < rows; y++, at += w) dst.set(mem.subarray(p + y * stride, p + y * stride + w), at);
@@ -362,12 +418,7 @@ export class VideoDecoder {
   }
 
   close() {
-    if (!this.#h) return;
-    if (!this.#h.rt.closed) {
-      this.#input.close();
-      this.#output.close();
-    }
-    this.#h.release('mc_wasm_video_decoder_destroy');
+    this.#h?.release('mc_wasm_video_decoder_destroy', this.#input, this.#output);
     this.#h = null;
   }
 }
@@ -376,33 +427,22 @@ export class VideoDecoder {
 export class AudioEncoder {
   #h;
   #input;
+  #packet;   // result slots (slots())
 
   constructor(rt, options = {}) {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
     const h = new Handle(rt, 'AudioEncoder');
-    try {
-      h.createFromFields('mc_wasm_audio_encoder_fields', 'mc_wasm_audio_encoder_defaults', [], (f) => {
-        // The field order of exports_audio.c.
-        f[0] = intOption(options, 'sampleRate', f[0]);
-        f[1] = intOption(options, 'channels', f[1]);
-        f[2] = intOption(options, 'bitrate', f[2]);
-        f[3] = options.application === undefined ? f[3] : nameOption(options, 'application', APPLICATIONS);
-        f[4] = intOption(options, 'complexity', f[4]);
-        f[5] = boolOption(options, 'fec', f[5]);
-        f[6] = intOption(options, 'packetLoss', f[6]);
-        f[7] = boolOption(options, 'dtx', f[7]);
-        this.config = Object.freeze({
-          sampleRate: f[0], channels: f[1], bitrate: f[2],
-          application: Object.keys(APPLICATIONS)[f[3]] ?? f[3], complexity: f[4],
-          fec: f[5] === 1, packetLoss: f[6], dtx: f[7] === 1,
-        });
-      }, 'mc_wasm_audio_encoder_create');
-    } catch (err) {
-      h.release('mc_wasm_audio_encoder_destroy');
-      throw err;
-    }
+    h.createFromFields('mc_wasm_audio_encoder_fields', 'mc_wasm_audio_encoder_defaults', [], (f) => {
+      const v = setFields(rt, 'audio', f, options, AUDIO_ENCODER_FIELDS);
+      this.config = Object.freeze({
+        ...v,
+        application: enumName(rt.layout('audio'), APPLICATIONS, 'application', v.application),
+        fec: v.fec === 1, dtx: v.dtx === 1,
+      });
+    }, 'mc_wasm_audio_encoder_create');
     this.#h = h;
     this.#input = new WasmBuffer(rt);
+    this.#packet = slots(rt, 'audio', 'packet', ['used', 'data', 'size', 'pts', 'duration']);
     /** The decoder's pre-skip, in 48 kHz samples (OpusHead, WebM CodecDelay). */
     this.preSkip = rt.exports.mc_wasm_audio_encoder_pre_skip(h.handle);
     this.bitrate = this.config.bitrate;
@@ -436,11 +476,11 @@ export class AudioEncoder {
     while (frames > 0) {
       const rc = h.check(h.rt.exports.mc_wasm_audio_encoder_encode(h.handle, at, frames, h.scratch),
         'encode', 'mc_wasm_audio_encoder_error');
-      const o = h.out();
-      if (rc === 1) sink(o[1], o[2], o[3], o[4]);
-      frames -= o[0];
-      at += o[0] * ch * 4;
-      if (o[0] === 0 && rc === 0) break;
+      const o = h.out(), P = this.#packet;
+      if (rc === 1) sink(o[P.data], o[P.size], o[P.pts], o[P.duration]);
+      frames -= o[P.used];
+      at += o[P.used] * ch * 4;
+      if (o[P.used] === 0 && rc === 0) break;
     }
   }
 
@@ -457,8 +497,8 @@ export class AudioEncoder {
     const h = liveHandle(this.#h, 'AudioEncoder', 'flush');
     const rc = h.check(h.rt.exports.mc_wasm_audio_encoder_flush(h.handle, h.scratch), 'flush', 'mc_wasm_audio_encoder_error');
     if (rc === 1) {
-      const o = h.out();
-      sink(o[1], o[2], o[3], o[4]);
+      const o = h.out(), P = this.#packet;
+      sink(o[P.data], o[P.size], o[P.pts], o[P.duration]);
     }
   }
 
@@ -470,9 +510,7 @@ export class AudioEncoder {
   }
 
   close() {
-    if (!this.#h) return;
-    if (!this.#h.rt.closed) this.#input.close();
-    this.#h.release('mc_wasm_audio_encoder_destroy');
+    this.#h?.release('mc_wasm_audio_encoder_destroy', this.#input);
     this.#h = null;
   }
 }
@@ -555,4 +593,4 @@ export class AudioDecoder {
   }
 }
 
-export { VIDEO_CODECS, Handle, liveHandle, closedError, DETAIL_SIZE, intOption, nameOption, boolOption, timeOption, invalid, copyOut, packetCapacity };
+export { VIDEO_CODECS, Handle, liveHandle, closedError, DETAIL_SIZE, intOption, nameOption, boolOption, timeOption, invalid, copyOut, packetCapacity, setFields, enumName, slots, RESULT_SLOTS };

@@ -11,9 +11,7 @@ import { longjmpImport } from './sjlj.js';
 export class MediaCoreError extends Error {
   constructor(code, message, errno = undefined) {
     super(message);
-    this.name = 'MediaCoreError';
-    this.code = code;
-    this.errno = errno;
+    Object.assign(this, { name: 'MediaCoreError', code, errno });
   }
 }
 
@@ -108,6 +106,7 @@ export class Runtime {
     this.scratch = 0;        // a small buffer for C strings passed in (names, options)
     this.scratchSize = 0;
     this.closed = false;
+    this.layouts = new Map();   // group -> Map(name -> value), see layout()
   }
 
   /** Re-create views after memory growth (also called lazily before every access). */
@@ -158,6 +157,37 @@ export class Runtime {
     const name = this.readCString(this.exports.mc_wasm_error_name(code));
     const text = detail || this.readCString(this.exports.mc_wasm_strerror(code));
     return new MediaCoreError(name, what ? `${what}: ${text}` : text, code);
+  }
+
+  /**
+   * The C side's named values for one feature: offsets and sizes of the records it writes
+   * into our buffers, and its header's constants (src/wasm/layout.h). The module's table
+   * mc_wasm_<group>_layout() is read once; the result is a lookup function, name -> value,
+   * that throws MC_EINTERNAL for a name the table lacks (this shim and the module do not
+   * match), so nothing in the shim writes a C offset or constant down a second time.
+   */
+  layout(group) {
+    let table = this.layouts.get(group);
+    if (table === undefined) {
+      const fn = this.exports[`mc_wasm_${group}_layout`];
+      if (typeof fn !== 'function') {
+        throw new MediaCoreError('MC_EINTERNAL', `this module has no ${group} layout table`, -15);
+      }
+      // Entries of 8 bytes: the name's address (u32), the value (i32); a 0 name ends it.
+      table = new Map();
+      const view = new DataView(this.memory.buffer);
+      for (let at = fn(); view.getUint32(at, true) !== 0; at += 8) {
+        table.set(this.readCString(view.getUint32(at, true)), view.getInt32(at + 4, true));
+      }
+      this.layouts.set(group, table);
+    }
+    return (name) => {
+      const value = table.get(name);
+      if (value === undefined) {
+        throw new MediaCoreError('MC_EINTERNAL', `the module's ${group} layout has no ${name}: the shim and the module do not match`, -15);
+      }
+      return value;
+    };
   }
 
   /** Throw for a negative result; return non-negative results unchanged. */

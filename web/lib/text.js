@@ -9,14 +9,9 @@
 import { MediaCoreError, WasmBuffer, readBytes } from './runtime.js';
 import { frameView } from './frame.js';
 
-/** Longest text, in UTF-8 bytes (MC_TEXT_MAX_BYTES in include/mediacore/text.h). */
-export const TEXT_MAX_BYTES = 65536;
-
-const ALIGN = Object.freeze({ left: 0, center: 1, centre: 1, right: 2 });
 const DEFAULT_FONT_URL = new URL('../mediacore-font-bmp.bin', import.meta.url);
 const INT32_MAX = 2147483647;
 const INT32_MIN = -2147483648;
-const MAX_COORD = 1 << 24;      // MC_TEXT_MAX_COORD: the largest |x| and |y|
 
 const NAMED = {
   transparent: 0x00000000, black: 0x000000ff, white: 0xffffffff, red: 0xff0000ff,
@@ -70,7 +65,29 @@ function int(value, what) {
   return Math.min(INT32_MAX, Math.max(INT32_MIN, Math.round(value)));
 }
 
+/**
+ * The text layout of a module (limits, align values, the metrics record), from its table
+ * (Runtime.layout, src/wasm/exports_text.c): nothing of text.h is written down here.
+ */
+export function textLayout(rt) {
+  const c = rt.layout('text');
+  const metrics = {};
+  for (const f of ['width', 'height', 'lines', 'line_height', 'box_x', 'box_y', 'box_width', 'box_height']) {
+    metrics[f] = c(`metrics.${f}`);
+  }
+  return Object.freeze({
+    maxBytes: c('max_bytes'),                // MC_TEXT_MAX_BYTES: longest text, UTF-8 bytes
+    maxCoord: c('max_coord'),                // MC_TEXT_MAX_COORD: the largest |x| and |y|
+    align: Object.freeze({ left: c('align.left'), center: c('align.center'), centre: c('align.center'), right: c('align.right') }),
+    fontGlyphs: c('font_info.glyphs'),
+    fontBytes: c('font_info.bytes'),
+    metrics: Object.freeze(metrics),
+  });
+}
+
 export class TextRenderer {
+  #c = null;
+
   constructor(runtime) {
     this.rt = runtime;
     this.handle = 0;
@@ -81,6 +98,12 @@ export class TextRenderer {
     this.lastLength = 0;
     this.colors = new Map();    // colour strings already parsed
     this.encoder = new TextEncoder();
+  }
+
+  /** textLayout() of this module, read on first use (a module may be built without text). */
+  get #layout() {
+    this.#c ??= textLayout(this.rt);
+    return this.#c;
   }
 
   #ensure() {
@@ -126,8 +149,9 @@ export class TextRenderer {
       shadowColor = this.#color(s.color ?? 0x00000099, 'shadow.color');
     }
     const alignName = options.align ?? 'left';
-    const align = ALIGN[alignName];
-    if (align === undefined || !Object.hasOwn(ALIGN, alignName)) {
+    const aligns = this.#layout.align;
+    const align = aligns[alignName];
+    if (align === undefined || !Object.hasOwn(aligns, alignName)) {
       throw new MediaCoreError('MC_ENAME', `unknown align "${alignName}" (expected left, center or right)`, -6);
     }
     const maxWidth = int(options.maxWidth ?? 0, 'maxWidth');
@@ -135,8 +159,9 @@ export class TextRenderer {
     this.rt.check(this.rt.exports.mc_wasm_text_style(this.#ensure(), size, color, background, padding,
       outlineWidth, outlineColor, shadowX, shadowY, shadowColor, align, maxWidth, lineHeight), 'text style');
     const x = int(options.x ?? 0, 'x'), y = int(options.y ?? 0, 'y');
-    if (Math.abs(x) > MAX_COORD || Math.abs(y) > MAX_COORD) {
-      throw new MediaCoreError('MC_ERANGE', `text position (${x}, ${y}) is beyond ±${MAX_COORD}`, -8);
+    const { maxCoord } = this.#layout;
+    if (Math.abs(x) > maxCoord || Math.abs(y) > maxCoord) {
+      throw new MediaCoreError('MC_ERANGE', `text position (${x}, ${y}) is beyond ±${maxCoord}`, -8);
     }
     return { x, y };
   }
@@ -146,8 +171,9 @@ export class TextRenderer {
     if (typeof text !== 'string') throw invalid(`text must be a string, not ${typeof text}`);
     if (text !== this.lastText) {
       // UTF-8 never takes fewer bytes than UTF-16 code units, so this length is too long.
-      if (text.length > TEXT_MAX_BYTES) {
-        throw new MediaCoreError('MC_ELIMIT', `text is longer than ${TEXT_MAX_BYTES} bytes`, -14);
+      const { maxBytes } = this.#layout;
+      if (text.length > maxBytes) {
+        throw new MediaCoreError('MC_ELIMIT', `text is longer than ${maxBytes} bytes`, -14);
       }
       this.lastText = null;
       const cap = text.length * 3 + 1;
@@ -161,10 +187,12 @@ export class TextRenderer {
 
   /** The last measurement as an object, with the box moved to the anchor (x, y). */
   #metrics(x, y) {
-    const m = new Int32Array(this.rt.memory.buffer, this.rt.exports.mc_wasm_text_metrics(this.handle), 8);
+    const o = this.#layout.metrics;
+    const view = new DataView(this.rt.memory.buffer, this.rt.exports.mc_wasm_text_metrics(this.handle));
+    const m = (field) => view.getInt32(o[field], true);
     return {
-      width: m[0], height: m[1], lines: m[2], lineHeight: m[3],
-      box: { x: x + m[4], y: y + m[5], width: m[6], height: m[7] },
+      width: m('width'), height: m('height'), lines: m('lines'), lineHeight: m('line_height'),
+      box: { x: x + m('box_x'), y: y + m('box_y'), width: m('box_width'), height: m('box_height') },
     };
   }
 
@@ -243,8 +271,8 @@ export class TextRenderer {
     const out = [];
     for (let i = 0; i < n; i++) {
       out.push({
-        glyphs: this.rt.check(ex.mc_wasm_text_font_info(h, i, 0)),
-        bytes: this.rt.check(ex.mc_wasm_text_font_info(h, i, 1)),
+        glyphs: this.rt.check(ex.mc_wasm_text_font_info(h, i, this.#layout.fontGlyphs)),
+        bytes: this.rt.check(ex.mc_wasm_text_font_info(h, i, this.#layout.fontBytes)),
         builtin: i === 0,
       });
     }

@@ -3,12 +3,20 @@
 import { MediaCoreError, WasmBuffer } from './runtime.js';
 import {
   AudioEncoder, VideoEncoder, Handle, liveHandle, closedError, DETAIL_SIZE, VIDEO_CODECS, intOption, nameOption,
-  timeOption, invalid, copyOut, packetCapacity,
+  timeOption, invalid, copyOut, packetCapacity, setFields, enumName, slots,
 } from './codecs.js';
 
-const MODES = Object.freeze({ seekable: 0, live: 1 });
-const VIDEO = 1;
-const AUDIO = 2;
+// Muxer config fields by track ([option, field, parse]; indices from the webm layout table).
+const VIDEO_TRACK_FIELDS = [['width', 'width', intOption], ['height', 'height', intOption]];
+const AUDIO_TRACK_FIELDS = [['sampleRate', 'sample_rate', intOption], ['channels', 'channels', intOption],
+  ['preSkip', 'pre_skip', intOption]];
+const MODE_NAMES = ['seekable', 'live'];
+
+/** MC_WEBM_VIDEO and MC_WEBM_AUDIO of this module, by kind. */
+function tracks(rt) {
+  const c = rt.layout('webm');
+  return Object.freeze({ video: c('track.video'), audio: c('track.audio') });
+}
 
 /**
  * WebM muxer. Packets in, file bytes out in pieces (take()); in seekable mode finish()
@@ -16,6 +24,8 @@ const AUDIO = 2;
  */
 export class WebmMuxer {
   #h;
+  #tracks;
+  #output;   // result slots of output and header (codecs.js slots())
   #input;
 
   /**
@@ -31,56 +41,55 @@ export class WebmMuxer {
     const h = new Handle(rt, 'WebmMuxer');
     try {
       h.createFromFields('mc_wasm_webm_muxer_fields', 'mc_wasm_webm_muxer_defaults', [], (f) => {
-        // The field order of exports_webm.c.
-        f[0] = nameOption(options, 'mode', MODES, 'seekable');
-        f[1] = video ? 1 : 0;
+        const c = rt.layout('webm');
+        const modes = Object.fromEntries(MODE_NAMES.map((n) => [n, c(`mode.${n}`)]));
+        f[c('muxer.mode')] = nameOption(options, 'mode', modes, 'seekable');
+        f[c('muxer.video')] = video ? 1 : 0;
         if (video) {
-          f[2] = nameOption(video, 'codec', VIDEO_CODECS, 'vp8');
-          f[3] = intOption(video, 'width', f[3]);
-          f[4] = intOption(video, 'height', f[4]);
+          f[c('muxer.video_codec')] = nameOption(video, 'codec', VIDEO_CODECS, 'vp8');
+          setFields(rt, 'webm', f, video, VIDEO_TRACK_FIELDS, 'muxer');
         }
-        f[5] = audio ? 1 : 0;
-        if (audio) {
-          f[6] = intOption(audio, 'sampleRate', f[6]);
-          f[7] = intOption(audio, 'channels', f[7]);
-          f[8] = intOption(audio, 'preSkip', f[8]);
-        }
-        f[9] = intOption(options, 'clusterMs', f[9]);
-        this.mode = f[0] === 0 ? 'seekable' : 'live';
+        f[c('muxer.audio')] = audio ? 1 : 0;
+        if (audio) setFields(rt, 'webm', f, audio, AUDIO_TRACK_FIELDS, 'muxer');
+        setFields(rt, 'webm', f, options, [['clusterMs', 'cluster_ms', intOption]], 'muxer');
+        this.mode = enumName(c, MODE_NAMES, 'mode', f[c('muxer.mode')]);
       }, 'mc_wasm_webm_muxer_create');
     } catch (err) {
       h.release('mc_wasm_webm_muxer_destroy');
       throw err;
     }
     this.#h = h;
+    this.#tracks = tracks(rt);
+    this.#output = slots(rt, 'webm', 'output', ['data', 'size']);
     this.#input = new WasmBuffer(rt);
     this.finished = false;
   }
 
   /** Add a video packet: data Uint8Array, {timestamp, duration, keyframe} in microseconds. */
   addVideo(data, options = {}) {
-    this.#add(VIDEO, data, options);
+    this.#add('video', data, options);
   }
 
   /** Add an Opus packet: data Uint8Array, {timestamp, duration}. */
   addAudio(data, options = {}) {
-    this.#add(AUDIO, data, options);
+    this.#add('audio', data, options);
   }
 
-  #add(track, data, options) {
+  #add(kind, data, options) {
     const h = liveHandle(this.#h, 'WebmMuxer', 'add');
     if (!(data instanceof Uint8Array)) throw invalid('WebmMuxer: data must be a Uint8Array');
     const ptr = this.#input.reserve(packetCapacity(data.byteLength));
     this.#input.view(data.byteLength).set(data);
-    this.writeRaw(track, ptr, data.byteLength, timeOption(options.timestamp ?? 0, 'timestamp'),
+    this.writeRaw(kind, ptr, data.byteLength, timeOption(options.timestamp ?? 0, 'timestamp'),
       timeOption(options.duration ?? 0, 'duration'), options.keyframe ? 1 : 0);
   }
 
-  /** A packet already in module memory (the recorder's path: no copy through JS). */
-  writeRaw(track, ptr, size, timestamp, duration, keyframe) {
+  /** A packet already in module memory (the recorder's path: no copy through JS); `kind`
+   * 'video' or 'audio'. */
+  writeRaw(kind, ptr, size, timestamp, duration, keyframe) {
     const h = this.#h;
-    h.check(h.rt.exports.mc_wasm_webm_muxer_write(h.handle, track, ptr, size, timestamp, duration, keyframe),
-      track === VIDEO ? 'addVideo' : 'addAudio', 'mc_wasm_webm_muxer_error');
+    h.check(h.rt.exports.mc_wasm_webm_muxer_write(h.handle, this.#tracks[kind], ptr, size, timestamp, duration, keyframe),
+      kind === 'video' ? 'addVideo' : 'addAudio', 'mc_wasm_webm_muxer_error');
   }
 
   /** The file bytes produced since the last take() (possibly empty), copied out. */
@@ -88,7 +97,7 @@ export class WebmMuxer {
     const h = liveHandle(this.#h, 'WebmMuxer', 'take');
     h.check(h.rt.exports.mc_wasm_webm_muxer_output(h.handle, h.scratch), 'take', 'mc_wasm_webm_muxer_error');
     const o = h.out();
-    return copyOut(h.rt, o[0], o[1]);
+    return copyOut(h.rt, o[this.#output.data], o[this.#output.size]);
   }
 
   /**
@@ -105,15 +114,13 @@ export class WebmMuxer {
     if (this.mode === 'seekable') {
       h.check(h.rt.exports.mc_wasm_webm_muxer_header(h.handle, h.scratch), 'finish', 'mc_wasm_webm_muxer_error');
       const o = h.out();
-      header = copyOut(h.rt, o[0], o[1]);
+      header = copyOut(h.rt, o[this.#output.data], o[this.#output.size]);
     }
     return { tail, header };
   }
 
   close() {
-    if (!this.#h) return;
-    if (!this.#h.rt.closed) this.#input.close();
-    this.#h.release('mc_wasm_webm_muxer_destroy');
+    this.#h?.release('mc_wasm_webm_muxer_destroy', this.#input);
     this.#h = null;
   }
 }
@@ -121,6 +128,8 @@ export class WebmMuxer {
 /** WebM demuxer over a whole file (copied once into module memory). */
 export class WebmDemuxer {
   #h;
+  #tracks;
+  #frame;    // result slots of next() (codecs.js slots())
   #file;
 
   constructor(rt, bytes) {
@@ -137,15 +146,20 @@ export class WebmDemuxer {
       throw err;
     }
     this.#h = h;
+    this.#tracks = tracks(rt);
+    this.#frame = slots(rt, 'webm', 'frame', ['track', 'data', 'size', 'pts', 'duration', 'keyframe']);
     this.#file = file;
     h.check(rt.exports.mc_wasm_webm_demuxer_info(h.handle, h.scratch), 'info', 'mc_wasm_webm_demuxer_error');
     const o = h.out();
+    const I = slots(rt, 'webm', 'info', ['duration', 'video', 'video_codec', 'width', 'height', 'audio',
+      'sample_rate', 'channels', 'pre_skip', 'codec_private', 'codec_private_size']);
+    const codec = Object.keys(VIDEO_CODECS).find((k) => VIDEO_CODECS[k] === o[I.video_codec]) ?? o[I.video_codec];
     /** {duration (us, or null), video: {codec, width, height} | null, audio: {...} | null} */
     this.info = Object.freeze({
-      duration: o[0] < 0 ? null : o[0],
-      video: o[1] ? Object.freeze({ codec: o[2] === 0 ? 'vp8' : 'vp9', width: o[3], height: o[4] }) : null,
-      audio: o[5] ? Object.freeze({ codec: 'opus', sampleRate: o[6], channels: o[7], preSkip: o[8],
-        codecPrivate: copyOut(rt, o[9], o[10]) }) : null,
+      duration: o[I.duration] < 0 ? null : o[I.duration],
+      video: o[I.video] ? Object.freeze({ codec, width: o[I.width], height: o[I.height] }) : null,
+      audio: o[I.audio] ? Object.freeze({ codec: 'opus', sampleRate: o[I.sample_rate], channels: o[I.channels],
+        preSkip: o[I.pre_skip], codecPrivate: copyOut(rt, o[I.codec_private], o[I.codec_private_size]) }) : null,
     });
   }
 
@@ -154,9 +168,9 @@ export class WebmDemuxer {
     const h = liveHandle(this.#h, 'WebmDemuxer', 'next');
     const rc = h.check(h.rt.exports.mc_wasm_webm_demuxer_next(h.handle, h.scratch), 'next', 'mc_wasm_webm_demuxer_error');
     if (rc === 0) return null;
-    const o = h.out();
-    return { track: o[0] === VIDEO ? 'video' : 'audio', data: copyOut(h.rt, o[1], o[2]),
-      timestamp: o[3], duration: o[4], keyframe: o[5] === 1 };
+    const o = h.out(), F = this.#frame;
+    return { track: o[F.track] === this.#tracks.video ? 'video' : 'audio', data: copyOut(h.rt, o[F.data], o[F.size]),
+      timestamp: o[F.pts], duration: o[F.duration], keyframe: o[F.keyframe] === 1 };
   }
 
   * [Symbol.iterator]() {
@@ -233,7 +247,7 @@ export class Recorder {
     this.#live('addVideoFrame');
     if (!this.#video) throw invalid('Recorder.addVideoFrame: this recorder has no video');
     this.#video.encodeWith(frame, { ...options, timestamp }, (ptr, size, ts, dur, key) => {
-      this.#mux.writeRaw(VIDEO, ptr, size, ts, dur, key ? 1 : 0);
+      this.#mux.writeRaw('video', ptr, size, ts, dur, key ? 1 : 0);
       this.duration = Math.max(this.duration, ts + dur);
     });
     this.videoFrames++;
@@ -249,7 +263,7 @@ export class Recorder {
   }
 
   #writeAudio(ptr, size, ts, dur) {
-    this.#mux.writeRaw(AUDIO, ptr, size, ts, dur, 1);
+    this.#mux.writeRaw('audio', ptr, size, ts, dur, 1);
     this.audioPackets++;
     this.duration = Math.max(this.duration, ts + dur);
   }
